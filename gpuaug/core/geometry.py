@@ -1,0 +1,161 @@
+"""3x3 matrices that map source pixels to destination pixels (OpenCV convention), batched.
+
+Pixel centres sit at integer coordinates. Every builder returns (B, 3, 3) float64 on the device
+of its tensor arguments; matrix algebra runs in float64 (it is tiny) and the sampling grids built
+from it in float32. Boxes live on continuous edges, keypoints on pixel centres: a box is mapped
+with ``T(+0.5) @ M @ T(-0.5)``.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+DTYPE = torch.float64
+
+
+def _batch(value, like: Tensor) -> Tensor:
+    if isinstance(value, Tensor):
+        return value.to(device=like.device, dtype=DTYPE)
+    return torch.full(like.shape, float(value), device=like.device, dtype=DTYPE)
+
+
+def from_rows(a, b, c, d, e, f, g=0.0, h=0.0, i=1.0, *, like: Tensor) -> Tensor:
+    """[[a, b, c], [d, e, f], [g, h, i]] with each entry a (B,) tensor or a number."""
+    entries = [_batch(v, like) for v in (a, b, c, d, e, f, g, h, i)]
+    return torch.stack(entries, dim=-1).reshape(*like.shape, 3, 3)
+
+
+def identity(batch_size: int, device) -> Tensor:
+    return torch.eye(3, dtype=DTYPE, device=device).expand(batch_size, 3, 3)
+
+
+def translation(tx, ty, *, like: Tensor) -> Tensor:
+    return from_rows(1.0, 0.0, tx, 0.0, 1.0, ty, like=like)
+
+
+def scale_about(sx, sy, cx: float, cy: float, *, like: Tensor) -> Tensor:
+    """Scale by (sx, sy) about the point (cx, cy)."""
+    sx, sy = _batch(sx, like), _batch(sy, like)
+    return from_rows(sx, 0.0, cx - sx * cx, 0.0, sy, cy - sy * cy, like=like)
+
+
+def resize(in_size: tuple[int, int], out_size: tuple[int, int], *, like: Tensor) -> Tensor:
+    """Pixel-centre resize: x' = (x + 0.5) * W_out / W_in - 0.5 (as cv2.resize maps coordinates)."""
+    sy, sx = out_size[0] / in_size[0], out_size[1] / in_size[1]
+    return from_rows(sx, 0.0, 0.5 * sx - 0.5, 0.0, sy, 0.5 * sy - 0.5, like=like)
+
+
+def crop_resize(x0, y0, width, height, out_size: tuple[int, int], *, like: Tensor) -> Tensor:
+    """Crop the window whose top-left pixel is (x0, y0) and whose size is (width, height) pixels,
+    then resize it to ``out_size`` (height, width). Window values may be (B,) tensors."""
+    sx = out_size[1] / _batch(width, like)
+    sy = out_size[0] / _batch(height, like)
+    x0, y0 = _batch(x0, like), _batch(y0, like)
+    return from_rows(sx, 0.0, (0.5 - x0) * sx - 0.5, 0.0, sy, (0.5 - y0) * sy - 0.5, like=like)
+
+
+def rotation(angle_deg, center: tuple[float, float], scale=1.0, *, like: Tensor) -> Tensor:
+    """cv2.getRotationMatrix2D(center, angle, scale): positive angles turn the image counter-clockwise."""
+    theta = _batch(angle_deg, like) * (math.pi / 180.0)
+    s = _batch(scale, like)
+    alpha, beta = s * torch.cos(theta), s * torch.sin(theta)
+    cx, cy = center
+    return from_rows(alpha, beta, (1 - alpha) * cx - beta * cy,
+                     -beta, alpha, beta * cx + (1 - alpha) * cy, like=like)
+
+
+def hflip(width: int, *, like: Tensor) -> Tensor:
+    return from_rows(-1.0, 0.0, width - 1.0, 0.0, 1.0, 0.0, like=like)
+
+
+def vflip(height: int, *, like: Tensor) -> Tensor:
+    return from_rows(1.0, 0.0, 0.0, 0.0, -1.0, height - 1.0, like=like)
+
+
+def transpose(*, like: Tensor) -> Tensor:
+    return from_rows(0.0, 1.0, 0.0, 1.0, 0.0, 0.0, like=like)
+
+
+def rot90(k: Tensor, size: tuple[int, int]) -> Tensor:
+    """np.rot90(img, k) (counter-clockwise) for a (B,) int tensor k, on an (H, W) image.
+
+    The output frame is (W, H) for odd k; for a non-square image the callers keep (H, W) and
+    compose with a centring translation (see RandomRotate90).
+    """
+    h, w = size
+    k = k.remainder(4)
+    like = k.to(DTYPE)
+    # x' = c*x + s*y + tx ; y' = -s*x + c*y + ty  with (c, s) = (cos, sin) of k*90 degrees
+    c = (k == 0).to(DTYPE) - (k == 2).to(DTYPE)
+    s = (k == 1).to(DTYPE) - (k == 3).to(DTYPE)
+    tx = (k == 2).to(DTYPE) * (w - 1) + (k == 3).to(DTYPE) * (h - 1)
+    ty = (k == 1).to(DTYPE) * (w - 1) + (k == 2).to(DTYPE) * (h - 1)
+    return from_rows(c, s, tx, -s, c, ty, like=like)
+
+
+def to3x3(matrix: Tensor) -> Tensor:
+    """(…, 2, 3) or (…, 3, 3) -> (…, 3, 3) float64."""
+    matrix = matrix.to(DTYPE)
+    if matrix.shape[-2:] == (3, 3):
+        return matrix
+    if matrix.shape[-2:] != (2, 3):
+        raise ValueError(f"matrix must be (..., 2, 3) or (..., 3, 3), got {tuple(matrix.shape)}")
+    bottom = torch.zeros(matrix.shape[:-2] + (1, 3), dtype=DTYPE, device=matrix.device)
+    bottom[..., 0, 2] = 1.0
+    return torch.cat([matrix, bottom], dim=-2)
+
+
+def inverse(m: Tensor) -> Tensor:
+    """Closed-form inverse of (…, 3, 3) matrices: no solver, no host sync, fuses under compile.
+
+    A singular matrix gives a zero matrix (every destination pixel then reads the source origin)
+    rather than inf/NaN.
+    """
+    a, b, c = m[..., 0, 0], m[..., 0, 1], m[..., 0, 2]
+    d, e, f = m[..., 1, 0], m[..., 1, 1], m[..., 1, 2]
+    g, h, i = m[..., 2, 0], m[..., 2, 1], m[..., 2, 2]
+    co = torch.stack([
+        e * i - f * h, c * h - b * i, b * f - c * e,
+        f * g - d * i, a * i - c * g, c * d - a * f,
+        d * h - e * g, b * g - a * h, a * e - b * d,
+    ], dim=-1).reshape(m.shape)
+    det = a * co[..., 0, 0] + b * co[..., 1, 0] + c * co[..., 2, 0]
+    safe = torch.where(det == 0, torch.ones_like(det), det)
+    return torch.where((det == 0)[..., None, None], torch.zeros_like(co), co / safe[..., None, None])
+
+
+def edge_matrix(m: Tensor) -> Tensor:
+    """The same map on continuous edge coordinates (boxes): T(+0.5) @ M @ T(-0.5)."""
+    last_col = m[..., :, 2] - 0.5 * (m[..., :, 0] + m[..., :, 1])
+    shifted = torch.cat([m[..., :, :2], last_col[..., None]], dim=-1)
+    bottom = shifted[..., 2:3, :]
+    return torch.cat([shifted[..., :2, :] + 0.5 * bottom, bottom], dim=-2)
+
+
+def map_points(m: Tensor, points: Tensor) -> Tensor:
+    """Apply (B, 3, 3) matrices to (B, N, 2) points (projective division included)."""
+    x, y = points[..., 0].to(DTYPE), points[..., 1].to(DTYPE)
+    mm = m.to(DTYPE)[:, None]
+    xs = mm[..., 0, 0] * x + mm[..., 0, 1] * y + mm[..., 0, 2]
+    ys = mm[..., 1, 0] * x + mm[..., 1, 1] * y + mm[..., 1, 2]
+    ws = mm[..., 2, 0] * x + mm[..., 2, 1] * y + mm[..., 2, 2]
+    ws = torch.where(ws.abs() < 1e-12, torch.full_like(ws, 1e-12), ws)
+    return torch.stack([xs / ws, ys / ws], dim=-1).to(points.dtype)
+
+
+def jacobian(m: Tensor, points: Tensor) -> Tensor:
+    """The 2x2 Jacobian of the (projective) map at each point: (B, N, 2, 2), float64."""
+    x, y = points[..., 0].to(DTYPE), points[..., 1].to(DTYPE)
+    mm = m.to(DTYPE)[:, None]
+    u = mm[..., 0, 0] * x + mm[..., 0, 1] * y + mm[..., 0, 2]
+    v = mm[..., 1, 0] * x + mm[..., 1, 1] * y + mm[..., 1, 2]
+    w = mm[..., 2, 0] * x + mm[..., 2, 1] * y + mm[..., 2, 2]
+    w = torch.where(w.abs() < 1e-12, torch.full_like(w, 1e-12), w)
+    g, h = mm[..., 2, 0], mm[..., 2, 1]
+    j00 = (mm[..., 0, 0] - u / w * g) / w
+    j01 = (mm[..., 0, 1] - u / w * h) / w
+    j10 = (mm[..., 1, 0] - v / w * g) / w
+    j11 = (mm[..., 1, 1] - v / w * h) / w
+    return torch.stack([j00, j01, j10, j11], dim=-1).reshape(*x.shape, 2, 2)

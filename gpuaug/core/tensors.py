@@ -1,0 +1,62 @@
+"""Image tensor plumbing shared by the functional API and the transforms."""
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+FLOAT_DTYPES = (torch.float32, torch.float16, torch.bfloat16, torch.float64)
+
+
+def check_image(image, name: str = "image") -> Tensor:
+    if not isinstance(image, Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor of shape (B, C, H, W) or (C, H, W), "
+                        f"got {type(image).__name__}")
+    if image.dim() not in (3, 4):
+        raise ValueError(f"{name} must have shape (B, C, H, W) or (C, H, W), got {tuple(image.shape)}")
+    if image.dtype != torch.uint8 and image.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must be uint8 or floating point (float32/float16/bfloat16), "
+                        f"got {image.dtype}")
+    return image
+
+
+def as_batch(image: Tensor, name: str = "image") -> tuple[Tensor, bool]:
+    """(C, H, W) -> (1, C, H, W); returns the batch and whether it was a single image."""
+    check_image(image, name)
+    if image.dim() == 3:
+        return image.unsqueeze(0), True
+    return image, False
+
+
+def max_value(dtype: torch.dtype) -> float:
+    """The value of full intensity: 255 for uint8, 1 for float images."""
+    return 255.0 if dtype == torch.uint8 else 1.0
+
+
+def working(image: Tensor) -> Tensor:
+    """A float tensor to compute on: float32 for uint8 / half inputs, float64 kept."""
+    if image.dtype == torch.float64:
+        return image
+    return image.to(torch.float32)
+
+
+def finish(out: Tensor, dtype: torch.dtype, clamp: bool = False) -> Tensor:
+    """Back to the caller's dtype: uint8 rounded half-up and saturated.
+
+    Half-up is what OpenCV's fixed-point warps and resizes do, so integer-weight ties agree
+    exactly; saturate_cast elsewhere rounds ties to even, a difference only at exact .5 values.
+    """
+    if dtype == torch.uint8:
+        if out.dtype == torch.uint8:
+            return out
+        return (out + 0.5).floor_().clamp_(0, 255).to(torch.uint8)
+    if clamp:
+        out = out.clamp(0.0, 1.0)
+    return out.to(dtype)
+
+
+def restore_format(out: Tensor, like: Tensor) -> Tensor:
+    """Keep channels-last inputs channels-last."""
+    if like.dim() == 4 and like.is_contiguous(memory_format=torch.channels_last) \
+            and not like.is_contiguous():
+        return out.contiguous(memory_format=torch.channels_last)
+    return out

@@ -1,0 +1,540 @@
+"""The one place where sampling coordinates are built and pixels are read.
+
+A chain of geometric transforms is kept as a list of *segments*. A segment is a product of 3x3
+matrices (source pixel -> destination pixel) between two frames; a new segment starts where a
+transform brings a border of its own (``border_mode`` / ``fill``) into a frame that is not the
+source image. Resampling walks back from every destination pixel through the segments:
+
+* at each intermediate frame with a border, the coordinate is folded (reflect, reflect_101, wrap,
+  replicate) or, for ``constant``, clamped and given a coverage weight that blends in the fill
+  exactly as a bilinear OpenCV warp of that frame would at its edge;
+* at the source image, each interpolation tap is read with OpenCV's per-tap border rule
+  (``cv2.borderInterpolate``), so a chain of one transform *is* ``cv2.warpAffine`` /
+  ``cv2.warpPerspective`` / ``cv2.resize``.
+
+Coordinates for linear and cubic interpolation are quantised to 1/32 pixel as OpenCV does
+(``INTER_BITS = 5``); integer maps (identity, shifts, flips, rot90, transposes, integer crops)
+are therefore read exactly, whatever the interpolation. Axis-aligned chains (resizes, crops,
+flips, pads) are read with two 1-D passes instead of a 2-D gather.
+
+Everything is batched with per-sample matrices, has static shapes, and never syncs with the host.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor
+
+from . import geometry
+
+_QUANT = 32.0  # OpenCV's INTER_TAB_SIZE
+_CUBIC_A = -0.75
+
+
+# ---------------------------------------------------------------------------------------------
+# Chains of geometric transforms
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Segment:
+    matrix: Tensor                    # (B, 3, 3) float64: input frame -> output frame
+    in_size: tuple[int, int]          # (H, W) of the input frame
+    border: str | None = None         # border rule in the input frame; None: never left
+    fill: float | tuple = 0.0
+    fill_mask: float = 0.0
+    axis_aligned: bool = True         # no rotation or shear (flips allowed)
+    projective: bool = False
+    transparent: bool = True          # only exact pixel permutations so far (flips, rot90, ...)
+
+
+@dataclass
+class Chain:
+    """A run of geometric transforms that will be resampled once."""
+
+    source_size: tuple[int, int]
+    size: tuple[int, int]
+    segments: list[Segment] = field(default_factory=list)
+    interpolation: str | None = None
+    mask_interpolation: str | None = None
+    max_scale: tuple[float, float] = (1.0, 1.0)   # bound on source pixels per output pixel
+
+    @property
+    def empty(self) -> bool:
+        return not self.segments
+
+    def accepts(self, interpolation: str | None, mask_interpolation: str | None) -> bool:
+        """False when the transform wants another interpolation than the run so far (resample first)."""
+        return ((interpolation is None or self.interpolation in (None, interpolation))
+                and (mask_interpolation is None
+                     or self.mask_interpolation in (None, mask_interpolation)))
+
+    def add(self, matrix: Tensor, out_size: tuple[int, int], *, border: str | None = None,
+            fill=0.0, fill_mask=0.0, interpolation: str | None = None,
+            mask_interpolation: str | None = None, axis_aligned: bool = False,
+            projective: bool = False, exact: bool = False) -> None:
+        """Append one transform: ``matrix`` maps the current frame to a frame of ``out_size``.
+
+        ``exact`` marks a pixel permutation of the frame (flip, rot90, transpose): it moves no
+        frame edge, so a border that follows may be handled at the source.
+        """
+        if interpolation is not None:
+            self.interpolation = interpolation
+        if mask_interpolation is not None:
+            self.mask_interpolation = mask_interpolation
+        h, w = self.size
+        self.max_scale = (self.max_scale[0] * max(1.0, h / out_size[0]),
+                          self.max_scale[1] * max(1.0, w / out_size[1]))
+        last = self.segments[-1] if self.segments else None
+        # A border-free transform joins the current segment; a transform with a border joins it
+        # only while that segment is a pure pixel permutation of its input frame (flips, rot90,
+        # transposes), so that its border can still be applied there.
+        if last is not None and (border is None or (last.transparent and last.border is None)):
+            last.matrix = matrix @ last.matrix
+            last.axis_aligned = last.axis_aligned and axis_aligned
+            last.projective = last.projective or projective
+            last.transparent = last.transparent and exact
+            if border is not None:
+                last.border, last.fill, last.fill_mask = border, fill, fill_mask
+        else:
+            self.segments.append(Segment(matrix, self.size, border, fill, fill_mask,
+                                         axis_aligned, projective, exact))
+        self.size = tuple(out_size)
+
+    def matrix(self) -> Tensor:
+        """The whole chain as one matrix (source -> destination), for boxes and keypoints."""
+        out = self.segments[0].matrix
+        for seg in self.segments[1:]:
+            out = seg.matrix @ out
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Borders and interpolation taps
+# ---------------------------------------------------------------------------------------------
+def fold_index(i: Tensor, n: int, border: str) -> tuple[Tensor, Tensor | None]:
+    """cv2.borderInterpolate on integer tap positions: (index in [0, n), validity for constant)."""
+    if border == "constant":
+        valid = (i >= 0) & (i < n)
+        return i.clamp(0, n - 1), valid
+    if border == "replicate":
+        return i.clamp(0, n - 1), None
+    if border == "wrap":
+        return i.remainder(n), None
+    if border == "reflect":
+        t = i.remainder(2 * n)
+        return torch.where(t < n, t, 2 * n - 1 - t), None
+    if border == "reflect_101":
+        if n == 1:
+            return torch.zeros_like(i), None
+        t = i.remainder(2 * n - 2)
+        return torch.where(t < n, t, 2 * n - 2 - t), None
+    raise ValueError(f"unknown border mode {border!r}")
+
+
+def fold_coordinate(u: Tensor, n: int, border: str, nearest: bool) -> tuple[Tensor, Tensor | None]:
+    """A border rule applied to continuous coordinates in an intermediate frame of n pixels.
+
+    Returns the coordinate brought inside [0, n - 1] and, for ``constant``, the coverage in
+    [0, 1]: the weight of in-frame taps that a linear (or nearest) OpenCV warp of this frame
+    would have used.
+    """
+    if border == "constant":
+        if nearest:
+            cov = ((u >= -0.5) & (u < n - 0.5)).to(u.dtype)
+        else:
+            cov = (u + 1).clamp(0, 1) * (n - u).clamp(0, 1)
+        return u.clamp(0, n - 1), cov
+    if border == "replicate":
+        return u.clamp(0, n - 1), None
+    if border == "wrap":
+        return ((u + 0.5).remainder(n) - 0.5).clamp(0, n - 1), None
+    if border == "reflect":
+        t = (u + 0.5).remainder(2 * n)
+        return (n - 0.5 - (t - n).abs()).clamp(0, n - 1), None
+    if border == "reflect_101":
+        if n == 1:
+            return torch.zeros_like(u), None
+        t = u.remainder(2 * n - 2)
+        return (n - 1 - (t - (n - 1)).abs()), None
+    raise ValueError(f"unknown border mode {border!r}")
+
+
+def _cubic_weights(f: Tensor) -> Tensor:
+    """OpenCV's bicubic weights (A = -0.75) for taps at -1, 0, 1, 2 around a fraction f."""
+    a = _CUBIC_A
+    x0, x1, x2, x3 = f + 1, f, 1 - f, 2 - f
+    w0 = ((a * x0 - 5 * a) * x0 + 8 * a) * x0 - 4 * a
+    w1 = ((a + 2) * x1 - (a + 3)) * x1 * x1 + 1
+    w2 = ((a + 2) * x2 - (a + 3)) * x2 * x2 + 1
+    w3 = 1 - w0 - w1 - w2
+    return torch.stack([w0, w1, w2, w3], dim=-1)
+
+
+def taps(base: Tensor, frac: Tensor, n: int, interpolation: str,
+         border: str) -> tuple[Tensor, Tensor]:
+    """Tap indices (..., k) int64 and weights (..., k) float32 around integer positions ``base``
+    with fractions ``frac``, in a frame of n pixels; taps outside under ``constant`` weigh zero."""
+    if interpolation == "cubic":
+        offsets = torch.arange(-1, 3, device=base.device)
+        weights = _cubic_weights(frac)
+    else:  # linear (area in a warp is linear, as in OpenCV)
+        offsets = torch.arange(0, 2, device=base.device)
+        weights = torch.stack([1 - frac, frac], dim=-1)
+    idx, valid = fold_index(base[..., None] + offsets, n, border)
+    if valid is not None:
+        weights = weights * valid
+    return idx, weights
+
+
+def split(u: Tensor, quantise: bool) -> tuple[Tensor, Tensor]:
+    """Continuous coordinates -> (integer base, float32 fraction), optionally on OpenCV's 1/32 grid."""
+    if quantise:
+        q = torch.round(u * _QUANT).to(torch.int64)
+        return q >> 5, (q & 31).to(torch.float32) * (1.0 / _QUANT)
+    base = torch.floor(u)
+    return base.to(torch.int64), (u - base).to(torch.float32)
+
+
+def nearest_taps(u: Tensor, n: int, border: str) -> tuple[Tensor, Tensor | None]:
+    """The nearest pixel (integer ``u`` is taken as it is; float ``u`` rounds ties up, as OpenCV's
+    fixed-point rounding does) and its validity under ``constant``."""
+    i = torch.floor(u + 0.5).to(torch.int64) if u.is_floating_point() else u.to(torch.int64)
+    return fold_index(i, n, border)
+
+
+def area_taps(lo: Tensor, hi: Tensor, n: int, k: int) -> tuple[Tensor, Tensor]:
+    """Box-filter taps for the source interval [lo, hi) in edge coordinates (cv2.INTER_AREA).
+
+    The interval is clipped to the image [0, n] and the weights normalised by its clipped length.
+    """
+    lo_c, hi_c = lo.clamp(0, n), hi.clamp(0, n)
+    first = torch.floor(lo_c).clamp(max=n - 1)
+    cells = first[..., None] + torch.arange(k, device=lo.device, dtype=lo.dtype)
+    overlap = (torch.minimum(cells + 1, hi_c[..., None]) - torch.maximum(cells, lo_c[..., None]))
+    overlap = overlap.clamp(min=0)
+    length = (hi_c - lo_c).clamp(min=1e-12)
+    weights = (overlap / length[..., None]).to(torch.float32)
+    return cells.to(torch.int64).clamp(0, n - 1), weights
+
+
+def area_upscale_taps(right_edge: Tensor, scale: Tensor, n: int) -> tuple[Tensor, Tensor]:
+    """cv2.resize INTER_AREA when enlarging: linear taps with OpenCV's area-mode fraction.
+
+    ``right_edge`` is the source edge coordinate of the output pixel's right edge, ``scale``
+    the source pixels per output pixel (< 1).
+    """
+    left_edge = right_edge - scale
+    sx = torch.floor(left_edge + 1e-9)
+    fx = (right_edge - (sx + 1)) / scale
+    fx = torch.where(fx <= 0, torch.zeros_like(fx), fx - torch.floor(fx)).to(torch.float32)
+    base = sx.to(torch.int64)
+    idx = torch.stack([base, base + 1], dim=-1)
+    weights = torch.stack([1 - fx, fx], dim=-1)
+    return idx.clamp(0, n - 1), weights
+
+
+# ---------------------------------------------------------------------------------------------
+# Resampling
+# ---------------------------------------------------------------------------------------------
+def _affine_coords(inv: Tensor, x: Tensor, y: Tensor, projective: bool) -> tuple[Tensor, Tensor]:
+    """Map destination coordinates through (B, 3, 3) float32 inverse matrices (elementwise ops:
+    immune to TF32 matmul settings, exact for integer matrices)."""
+    def entry(r, c):
+        return inv[:, r, c].view(-1, *([1] * (x.dim() - 1)))
+    u = x * entry(0, 0) + (y * entry(0, 1) + entry(0, 2))
+    v = x * entry(1, 0) + (y * entry(1, 1) + entry(1, 2))
+    if projective:
+        w = x * entry(2, 0) + (y * entry(2, 1) + entry(2, 2))
+        w = torch.where(w.abs() < 1e-8, torch.full_like(w, 1e-8), w)
+        u, v = u / w, v / w
+    return u, v
+
+
+@dataclass
+class _Blend:
+    coverage: Tensor        # broadcastable to (B, 1, Ho, Wo)
+    fill: float | tuple
+    fill_mask: float
+    valid: Tensor           # bool, nearest-rule coverage for masks
+
+
+class Resampler:
+    """Where every output pixel of a chain reads from: built once, applied to images and masks."""
+
+    def __init__(self, chain: Chain, batch_size: int, device: torch.device):
+        self.chain = chain
+        self.out_size = chain.size
+        self.src_size = chain.source_size
+        self.batch_size = batch_size
+        self.device = device
+        self.interpolation = chain.interpolation or "nearest"
+        self.mask_interpolation = chain.mask_interpolation or "nearest"
+        self.source_border = chain.segments[0].border or "replicate"
+        self.separable = all(s.axis_aligned and not s.projective for s in chain.segments)
+        self.blends: list[_Blend] = []
+        if self.separable:
+            self._plan_separable()
+        else:
+            self._plan_2d()
+
+    # ---- planning: coordinates in the source frame ----------------------------------------
+    def _walk(self, u, v, du=None, dv=None):
+        """Walk destination coordinates back through the segments; handle intermediate borders."""
+        segments = self.chain.segments
+        nearest = self.interpolation in ("nearest", "nearest_exact")
+        for index in range(len(segments) - 1, -1, -1):
+            seg = segments[index]
+            inv = geometry.inverse(seg.matrix)
+            if self.separable:
+                a, c = inv[:, 0, 0, None], inv[:, 0, 2, None]
+                e, f = inv[:, 1, 1, None], inv[:, 1, 2, None]
+                u, v = a * u + c, e * v + f
+                du, dv = du * a.abs(), dv * e.abs()
+            else:
+                u, v = _affine_coords(inv.to(torch.float32), u, v, seg.projective)
+            if index == 0 or seg.border is None:
+                continue
+            h, w = seg.in_size
+            valid_u, valid_v = _inside(u, w), _inside(v, h)
+            u, cov_u = fold_coordinate(u, w, seg.border, nearest)
+            v, cov_v = fold_coordinate(v, h, seg.border, nearest)
+            if cov_u is None:
+                continue
+            if self.separable:
+                cov = cov_v[:, :, None] * cov_u[:, None, :]
+                valid = valid_v[:, :, None] & valid_u[:, None, :]
+            else:
+                cov, valid = cov_u * cov_v, valid_u & valid_v
+            self.blends.append(_Blend(cov[:, None].to(torch.float32), seg.fill, seg.fill_mask,
+                                      valid[:, None]))
+        return u, v, du, dv
+
+    def _plan_separable(self):
+        ho, wo = self.out_size
+        dt = geometry.DTYPE
+        x = torch.arange(wo, device=self.device, dtype=dt).expand(self.batch_size, wo)
+        y = torch.arange(ho, device=self.device, dtype=dt).expand(self.batch_size, ho)
+        ones_x = torch.ones(self.batch_size, 1, device=self.device, dtype=dt)
+        u, v, du, dv = self._walk(x, y, ones_x, ones_x)
+        self.u, self.v, self.du, self.dv = u, v, du, dv
+
+    def _plan_2d(self):
+        ho, wo = self.out_size
+        segments = self.chain.segments
+        self.fixed = None
+        if len(segments) == 1 and not segments[0].projective:
+            self.fixed = _opencv_affine_fixed(segments[0].matrix, ho, wo)
+            return
+        x = torch.arange(wo, device=self.device, dtype=torch.float32).view(1, 1, wo)
+        y = torch.arange(ho, device=self.device, dtype=torch.float32).view(1, ho, 1)
+        u, v, _, _ = self._walk(x, y)
+        self.u, self.v = u.expand(self.batch_size, ho, wo), v.expand(self.batch_size, ho, wo)
+
+    def _coords_2d(self, nearest: bool):
+        """(base_x, frac_x, base_y, frac_y) on OpenCV's grid, or nearest indices (frac None)."""
+        if self.fixed is not None:
+            x0, ax, y0, ay = self.fixed
+            if nearest:  # round_delta = AB_SCALE / 2, then >> AB_BITS
+                return (x0[:, :, None] + ax[:, None, :] + 512) >> 10, None, \
+                       (y0[:, :, None] + ay[:, None, :] + 512) >> 10, None
+            qx = (x0[:, :, None] + ax[:, None, :] + 16) >> 5   # 1/32 pixel units
+            qy = (y0[:, :, None] + ay[:, None, :] + 16) >> 5
+            return (qx >> 5, (qx & 31).to(torch.float32) * (1 / _QUANT),
+                    qy >> 5, (qy & 31).to(torch.float32) * (1 / _QUANT))
+        if nearest:
+            return self.u, None, self.v, None
+        bx, fx = split(self.u, quantise=True)
+        by, fy = split(self.v, quantise=True)
+        return bx, fx, by, fy
+
+    # ---- reading --------------------------------------------------------------------------
+    def _axis_taps(self, coord: Tensor, scale: Tensor | None, n: int, interpolation: str,
+                   max_scale: float):
+        """Per-axis taps for the separable path (coord float64 (B, L))."""
+        if interpolation in ("nearest", "nearest_exact"):
+            idx, valid = nearest_taps(coord, n, self.source_border)
+            return idx[..., None], None if valid is None else valid[..., None]
+        if interpolation == "area":
+            k = int(math.ceil(max_scale - 1e-9)) + 1
+            centre_edge = coord + 0.5
+            idx_d, w_d = area_taps(centre_edge - scale / 2, centre_edge + scale / 2, n, k)
+            idx_u, w_u = area_upscale_taps(centre_edge + scale / 2, scale.clamp(max=1.0), n)
+            pad = k - 2
+            if pad > 0:
+                idx_u = torch.cat([idx_u, idx_u[..., :1].expand(*idx_u.shape[:-1], pad)], -1)
+                w_u = torch.cat([w_u, torch.zeros_like(w_u[..., :1]).expand(*w_u.shape[:-1], pad)], -1)
+            elif pad < 0:
+                idx_d = torch.cat([idx_d, idx_d[..., :1]], -1)
+                w_d = torch.cat([w_d, torch.zeros_like(w_d[..., :1])], -1)
+            down = (scale > 1.0)
+            return torch.where(down[..., None], idx_d, idx_u), torch.where(down[..., None], w_d, w_u)
+        # axis-aligned chains follow cv2.resize: exact (unquantised) source coordinates
+        base, frac = split(coord, quantise=False)
+        return taps(base, frac, n, interpolation, self.source_border)
+
+    def image(self, image: Tensor) -> Tensor:
+        """Resample (B, C, H, W) ``image`` (any dtype; float32 result unless nearest)."""
+        return self._read(image, self.interpolation, is_mask=False)
+
+    def mask(self, mask: Tensor) -> Tensor:
+        """Resample a (B, K, H, W) mask with the mask interpolation (nearest keeps its dtype)."""
+        return self._read(mask, self.mask_interpolation, is_mask=True)
+
+    def _read(self, image: Tensor, interpolation: str, is_mask: bool) -> Tensor:
+        seg0 = self.chain.segments[0]
+        src_fill = seg0.fill_mask if is_mask else seg0.fill
+        nearest = interpolation in ("nearest", "nearest_exact")
+        if self.separable:
+            out, cov = self._read_separable(image, interpolation)
+        else:
+            out, cov = self._read_2d(image, interpolation)
+        out = _apply_fill(out, cov, src_fill, nearest)
+        for blend in reversed(self.blends):
+            if nearest:
+                out = _where_fill(out, blend.valid, blend.fill_mask if is_mask else blend.fill)
+            else:
+                out = _blend_fill(out, blend.coverage, blend.fill_mask if is_mask else blend.fill)
+        return out
+
+    def _read_separable(self, image: Tensor, interpolation: str):
+        h, w = self.src_size
+        ho, wo = self.out_size
+        ix, wx = self._axis_taps(self.u, self.du, w, interpolation, self.chain.max_scale[1])
+        iy, wy = self._axis_taps(self.v, self.dv, h, interpolation, self.chain.max_scale[0])
+        b, c = image.shape[:2]
+        kx, ky = ix.shape[-1], iy.shape[-1]
+        nearest = interpolation in ("nearest", "nearest_exact")
+
+        def along_w(x):
+            rows = x.shape[2]
+            idx = ix.reshape(b, 1, 1, wo * kx).expand(b, c, rows, wo * kx)
+            g = torch.gather(x, 3, idx)
+            if nearest:
+                return g
+            return (g.view(b, c, rows, wo, kx) * wx.view(b, 1, 1, wo, kx)).sum(-1)
+
+        def along_h(x):
+            cols = x.shape[3]
+            idx = iy.reshape(b, 1, ho * ky, 1).expand(b, c, ho * ky, cols)
+            g = torch.gather(x, 2, idx)
+            if nearest:
+                return g
+            return (g.view(b, c, ho, ky, cols) * wy.view(b, 1, ho, ky, 1)).sum(3)
+
+        # do the cheaper pass first
+        if h * wo * kx + ho * wo * ky <= ho * w * ky + ho * wo * kx:
+            out = along_h(along_w(image))
+        else:
+            out = along_w(along_h(image))
+        if nearest:
+            cov = None
+            if wx is not None or wy is not None:
+                vx = wx[..., 0] if wx is not None else torch.ones_like(self.u, dtype=torch.bool)
+                vy = wy[..., 0] if wy is not None else torch.ones_like(self.v, dtype=torch.bool)
+                cov = (vy[:, :, None] & vx[:, None, :])[:, None]
+        else:
+            cov = None
+            if self.source_border == "constant":
+                cov = (wy.sum(-1)[:, :, None] * wx.sum(-1)[:, None, :])[:, None]
+        return out, cov
+
+    def _read_2d(self, image: Tensor, interpolation: str):
+        h, w = self.src_size
+        ho, wo = self.out_size
+        b, c = image.shape[:2]
+        flat = image.reshape(b, c, h * w)
+        nearest = interpolation in ("nearest", "nearest_exact")
+        bx, fx, by, fy = self._coords_2d(nearest)
+        if nearest:
+            ix, vx = nearest_taps(bx, w, self.source_border)
+            iy, vy = nearest_taps(by, h, self.source_border)
+            index = (iy * w + ix).reshape(b, 1, ho * wo).expand(b, c, ho * wo)
+            out = torch.gather(flat, 2, index).view(b, c, ho, wo)
+            cov = None if vx is None else (vx & vy)[:, None]
+            return out, cov
+        ix, wx = taps(bx, fx, w, interpolation, self.source_border)
+        iy, wy = taps(by, fy, h, interpolation, self.source_border)
+        k = ix.shape[-1]
+        index = (iy[..., :, None] * w + ix[..., None, :]).reshape(b, 1, ho * wo * k * k)
+        weights = (wy[..., :, None] * wx[..., None, :]).reshape(b, 1, ho * wo, k * k)
+        g = torch.gather(flat, 2, index.expand(b, c, ho * wo * k * k)).view(b, c, ho * wo, k * k)
+        out = (g * weights).sum(-1).view(b, c, ho, wo)
+        cov = None
+        if self.source_border == "constant":
+            cov = weights.sum(-1).view(b, 1, ho, wo)
+        return out, cov
+
+
+def _opencv_affine_fixed(m: Tensor, ho: int, wo: int):
+    """cv2.warpAffine's coordinates: the inverse map as OpenCV inverts it, then 1/1024 fixed-point
+    column and row terms (``AB_BITS = 10``) whose sum is exact integer arithmetic."""
+    m0, m1, m2 = m[:, 0, 0], m[:, 0, 1], m[:, 0, 2]
+    m3, m4, m5 = m[:, 1, 0], m[:, 1, 1], m[:, 1, 2]
+    det = m0 * m4 - m1 * m3
+    d = torch.where(det != 0, 1.0 / torch.where(det != 0, det, torch.ones_like(det)),
+                    torch.zeros_like(det))
+    a11, a22, a12, a21 = m4 * d, m0 * d, -m1 * d, -m3 * d
+    b1 = -a11 * m2 - a12 * m5
+    b2 = -a21 * m2 - a22 * m5
+    x = torch.arange(wo, device=m.device, dtype=m.dtype)
+    y = torch.arange(ho, device=m.device, dtype=m.dtype)
+    scale = 1024.0
+
+    def fixed(t: Tensor) -> Tensor:
+        return torch.round(t * scale).to(torch.int32)
+
+    ax = fixed(a11[:, None] * x)              # (B, Wo)
+    ay = fixed(a21[:, None] * x)
+    x0 = fixed(a12[:, None] * y + b1[:, None])  # (B, Ho)
+    y0 = fixed(a22[:, None] * y + b2[:, None])
+    return x0, ax, y0, ay
+
+
+def _inside(u: Tensor, n: int) -> Tensor:
+    return (u >= -0.5) & (u < n - 0.5)
+
+
+def _fill_tensor(fill, like: Tensor) -> Tensor | float:
+    if isinstance(fill, tuple):
+        if len(fill) == 1:
+            return float(fill[0])
+        if len(fill) != like.shape[1]:
+            raise ValueError(f"fill has {len(fill)} values but the image has {like.shape[1]} channels")
+        return constant(fill, like).view(1, -1, 1, 1)
+    return float(fill)
+
+
+def _apply_fill(out: Tensor, cov: Tensor | None, fill, nearest: bool) -> Tensor:
+    if cov is None:
+        return out
+    if nearest:
+        return _where_fill(out, cov, fill)
+    return out + (1 - cov) * _fill_tensor(fill, out)
+
+
+def _where_fill(out: Tensor, valid: Tensor, fill) -> Tensor:
+    value = _fill_tensor(fill, out)
+    if isinstance(value, Tensor):
+        return torch.where(valid, out, value.to(out.dtype))
+    return torch.where(valid, out, torch.full((), value, dtype=out.dtype, device=out.device))
+
+
+def _blend_fill(out: Tensor, cov: Tensor, fill) -> Tensor:
+    out = out if out.is_floating_point() else out.to(torch.float32)
+    return cov * out + (1 - cov) * _fill_tensor(fill, out)
+
+
+_CONSTANTS: dict = {}
+
+
+def constant(values: tuple, like: Tensor) -> Tensor:
+    """A small constant tensor on ``like``'s device, copied there once (no per-call host copy)."""
+    key = (tuple(float(v) for v in values), like.device, like.dtype)
+    if torch.compiler.is_compiling():
+        return torch.tensor(key[0], dtype=like.dtype, device=like.device)
+    out = _CONSTANTS.get(key)
+    if out is None:
+        out = _CONSTANTS[key] = torch.tensor(key[0], dtype=like.dtype).to(like.device)
+    return out
+
