@@ -1,0 +1,134 @@
+"""The contract every transform keeps, driven by the case table (tests/cases.py).
+
+Per row x dtype (x CUDA when present): shape, dtype and device kept; input not modified; p=0 is
+the identity; same seed gives the same output; eager equals compiled (fullgraph); one sample alone
+equals the same sample inside a batch; pixel transforms leave masks, boxes and keypoints alone; no
+host sync and a kernel count that does not grow with the batch (op counter).
+"""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from benchmarks.opcount import count
+from gpuaug.core.transform import GeometricTransform, PixelTransform
+from tests.cases import CASES, Case, public_transforms
+from tests.conftest import make_inputs
+
+DTYPES = {"uint8": torch.uint8, "float32": torch.float32}
+
+
+def _rows():
+    for case in CASES:
+        for dtype in case.dtypes:
+            yield pytest.param(case, dtype, id=f"{case.id}-{dtype}")
+
+
+ROWS = list(_rows())
+
+
+def _inputs(case: Case, dtype: str, batch: int = 3, device="cpu", seed: int = 0):
+    data = make_inputs(batch, case.size, DTYPES[dtype], device, seed)
+    if case.channels != 3:
+        image = data["image"]
+        reps = -(-case.channels // 3)
+        data["image"] = image.repeat(1, reps, 1, 1)[:, :case.channels].contiguous()
+    return data
+
+
+def _call(aug, data):
+    return aug(**data)
+
+
+def test_every_public_transform_has_a_row():
+    covered = {case.cls for case in CASES}
+    missing = [cls.__name__ for cls in public_transforms() if cls not in covered]
+    assert not missing, f"transforms without a row in tests/cases_*.py: {missing}"
+
+
+@pytest.mark.parametrize("case,dtype", ROWS)
+def test_shape_dtype_device_and_input_kept(case, dtype, device):
+    data = _inputs(case, dtype, device=device)
+    before = {k: v.clone() for k, v in data.items()}
+    aug = case.build(seed=1)
+    out = _call(aug, data)
+    for k in data:
+        assert torch.equal(data[k], before[k]), f"{k} was modified in place"
+    image = out["image"]
+    assert image.dtype == data["image"].dtype or case.kwargs.get("changes_dtype")
+    assert image.device == data["image"].device
+    assert image.shape[:2] == data["image"].shape[:2]
+    assert out["mask"].shape[0] == data["mask"].shape[0]
+    assert out["mask"].shape[-2:] == image.shape[-2:]
+    assert out["mask"].dtype == data["mask"].dtype
+    assert out["bboxes"].shape == data["bboxes"].shape
+    assert out["keypoints"].shape == data["keypoints"].shape
+    assert out["bbox_valid"].shape == data["bboxes"].shape[:2]
+    assert torch.isfinite(image.float()).all()
+    single = aug(data["image"][0])
+    assert single.shape == image.shape[1:]
+
+
+@pytest.mark.parametrize("case,dtype", ROWS)
+def test_p0_is_identity(case, dtype):
+    data = _inputs(case, dtype)
+    aug = case.build(p=0.0, seed=3)
+    if isinstance(aug, GeometricTransform) and tuple(aug.output_size(case.size)) != case.size:
+        pytest.skip("a size-changing transform must still resize skipped samples")
+    out = _call(aug, data)
+    for k in ("image", "mask", "bboxes", "keypoints"):
+        assert torch.equal(out[k], data[k].to(out[k].dtype)), k
+
+
+@pytest.mark.parametrize("case,dtype", ROWS)
+def test_same_seed_same_output(case, dtype):
+    data = _inputs(case, dtype)
+    a = _call(case.build(seed=7), data)
+    b = _call(case.build(seed=7), data)
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    # and the second call of one module draws anew but reproducibly
+    m1, m2 = case.build(seed=7), case.build(seed=7)
+    _call(m1, data), _call(m2, data)
+    assert torch.equal(_call(m1, data)["image"], _call(m2, data)["image"])
+
+
+@pytest.mark.parametrize("case,dtype", ROWS)
+def test_sample_alone_equals_sample_in_batch(case, dtype):
+    data = _inputs(case, dtype, batch=4)
+    full = _call(case.build(seed=11), data)
+    one = _call(case.build(seed=11), {k: v[:1] for k, v in data.items()})
+    for k in ("image", "mask", "bboxes", "keypoints", "bbox_valid", "keypoint_valid"):
+        assert torch.equal(one[k][0], full[k][0]), k
+
+
+@pytest.mark.parametrize("case,dtype", ROWS)
+def test_eager_equals_compiled(case, dtype):
+    data = _inputs(case, dtype)
+    eager = case.build(seed=5)
+    compiled = torch.compile(case.build(seed=5), backend="aot_eager", fullgraph=True)
+    for _ in range(2):  # the second call checks that the call counter advances under compile
+        a, b = _call(eager, data), _call(compiled, data)
+        for k in a:
+            assert torch.equal(a[k], b[k]), k
+
+
+@pytest.mark.parametrize("case,dtype", ROWS)
+def test_pixel_transforms_leave_targets(case, dtype):
+    aug = case.build(seed=2)
+    if not isinstance(aug, PixelTransform) or case.kwargs.get("touches_targets"):
+        pytest.skip("not a pixel-only transform")
+    data = _inputs(case, dtype)
+    out = _call(aug, data)
+    for k in ("mask", "bboxes", "keypoints"):
+        assert torch.equal(out[k], data[k].to(out[k].dtype)), k
+
+
+@pytest.mark.parametrize("case,dtype", ROWS)
+def test_no_sync_and_kernels_do_not_grow_with_batch(case, dtype):
+    aug = case.build(seed=4)
+    small, large = _inputs(case, dtype, batch=2), _inputs(case, dtype, batch=6)
+    s_small = count(lambda: _call(aug, small))
+    s_large = count(lambda: _call(aug, large))
+    assert s_small.syncs == 0 and s_large.syncs == 0, s_large.top(30)
+    assert s_small.kernels == s_large.kernels, (s_small, s_large)
