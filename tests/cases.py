@@ -25,6 +25,8 @@ class Case:
     channels: int = 3
     size: tuple = (40, 48)
     id: str = ""
+    changes_dtype: bool = False     # Normalize, ToFloat, FromFloat
+    touches_targets: bool = False   # a pixel transform that edits masks/boxes/keypoints (CoarseDropout)
 
     def build(self, **overrides) -> Transform:
         return self.cls(**{**self.kwargs, **overrides})

@@ -55,7 +55,7 @@ def test_shape_dtype_device_and_input_kept(case, dtype, device):
     for k in data:
         assert torch.equal(data[k], before[k]), f"{k} was modified in place"
     image = out["image"]
-    assert image.dtype == data["image"].dtype or case.kwargs.get("changes_dtype")
+    assert image.dtype == data["image"].dtype or case.changes_dtype
     assert image.device == data["image"].device
     assert image.shape[:2] == data["image"].shape[:2]
     assert out["mask"].shape[0] == data["mask"].shape[0]
@@ -116,7 +116,7 @@ def test_eager_equals_compiled(case, dtype):
 @pytest.mark.parametrize("case,dtype", ROWS)
 def test_pixel_transforms_leave_targets(case, dtype):
     aug = case.build(seed=2)
-    if not isinstance(aug, PixelTransform) or case.kwargs.get("touches_targets"):
+    if not isinstance(aug, PixelTransform) or case.touches_targets:
         pytest.skip("not a pixel-only transform")
     data = _inputs(case, dtype)
     out = _call(aug, data)

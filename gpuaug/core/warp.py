@@ -222,7 +222,7 @@ def area_upscale_taps(right_edge: Tensor, scale: Tensor, n: int) -> tuple[Tensor
     """cv2.resize INTER_AREA when enlarging: linear taps with OpenCV's area-mode fraction.
 
     ``right_edge`` is the source edge coordinate of the output pixel's right edge, ``scale``
-    the source pixels per output pixel (< 1).
+    the source pixels per output pixel.
     """
     left_edge = right_edge - scale
     sx = torch.floor(left_edge + 1e-9)
@@ -356,22 +356,33 @@ class Resampler:
             idx, valid = nearest_taps(coord, n, self.source_border)
             return idx[..., None], None if valid is None else valid[..., None]
         if interpolation == "area":
-            k = int(math.ceil(max_scale - 1e-9)) + 1
+            # cv2.resize INTER_AREA box-filters only when both axes shrink (scale >= 1 on both);
+            # otherwise it uses its area-mode linear rule on both axes.
+            k = max(int(math.ceil(max_scale - 1e-9)) + 1, 2)
             centre_edge = coord + 0.5
-            idx_d, w_d = area_taps(centre_edge - scale / 2, centre_edge + scale / 2, n, k)
-            idx_u, w_u = area_upscale_taps(centre_edge + scale / 2, scale.clamp(max=1.0), n)
-            pad = k - 2
-            if pad > 0:
-                idx_u = torch.cat([idx_u, idx_u[..., :1].expand(*idx_u.shape[:-1], pad)], -1)
-                w_u = torch.cat([w_u, torch.zeros_like(w_u[..., :1]).expand(*w_u.shape[:-1], pad)], -1)
-            elif pad < 0:
-                idx_d = torch.cat([idx_d, idx_d[..., :1]], -1)
-                w_d = torch.cat([w_d, torch.zeros_like(w_d[..., :1])], -1)
-            down = (scale > 1.0)
-            return torch.where(down[..., None], idx_d, idx_u), torch.where(down[..., None], w_d, w_u)
+            idx_d, w_d = _pad_taps(*area_taps(centre_edge - scale / 2, centre_edge + scale / 2, n, k), k)
+            idx_u, w_u = _pad_taps(*area_upscale_taps(centre_edge + scale / 2, scale, n), k)
+            both_down = ((self.du >= 1) & (self.dv >= 1))[..., None]
+            return torch.where(both_down, idx_d, idx_u), torch.where(both_down, w_d, w_u)
         # axis-aligned chains follow cv2.resize: exact (unquantised) source coordinates
         base, frac = split(coord, quantise=False)
         return taps(base, frac, n, interpolation, self.source_border)
+
+    def _area_down_taps(self, base: str):
+        """albumentations' ``area_for_downscale``: INTER_AREA for the samples that shrink along
+        either axis, ``base`` interpolation for the others (a per-sample choice of taps)."""
+        h, w = self.src_size
+        down = ((self.du > 1) | (self.dv > 1))[..., None]  # (B, 1, 1)
+        out = []
+        for coord, scale, n, bound in ((self.u, self.du, w, self.chain.max_scale[1]),
+                                       (self.v, self.dv, h, self.chain.max_scale[0])):
+            ia, wa = self._axis_taps(coord, scale, n, "area", bound)
+            ib, wb = self._axis_taps(coord, scale, n, base, bound)
+            k = max(ia.shape[-1], ib.shape[-1])
+            ia, wa = _pad_taps(ia, wa, k)
+            ib, wb = _pad_taps(ib, wb, k)
+            out += [torch.where(down, ia, ib), torch.where(down, wa, wb)]
+        return out
 
     def image(self, image: Tensor) -> Tensor:
         """Resample (B, C, H, W) ``image`` (any dtype; float32 result unless nearest)."""
@@ -400,8 +411,11 @@ class Resampler:
     def _read_separable(self, image: Tensor, interpolation: str):
         h, w = self.src_size
         ho, wo = self.out_size
-        ix, wx = self._axis_taps(self.u, self.du, w, interpolation, self.chain.max_scale[1])
-        iy, wy = self._axis_taps(self.v, self.dv, h, interpolation, self.chain.max_scale[0])
+        if interpolation.startswith("area_down:"):
+            ix, wx, iy, wy = self._area_down_taps(interpolation.split(":", 1)[1])
+        else:
+            ix, wx = self._axis_taps(self.u, self.du, w, interpolation, self.chain.max_scale[1])
+            iy, wy = self._axis_taps(self.v, self.dv, h, interpolation, self.chain.max_scale[0])
         b, c = image.shape[:2]
         kx, ky = ix.shape[-1], iy.shape[-1]
         nearest = interpolation in ("nearest", "nearest_exact")
@@ -444,6 +458,8 @@ class Resampler:
         ho, wo = self.out_size
         b, c = image.shape[:2]
         flat = image.reshape(b, c, h * w)
+        if interpolation.startswith("area_down:"):
+            interpolation = interpolation.split(":", 1)[1]
         nearest = interpolation in ("nearest", "nearest_exact")
         bx, fx, by, fy = self._coords_2d(nearest)
         if nearest:
@@ -489,6 +505,16 @@ def _opencv_affine_fixed(m: Tensor, ho: int, wo: int):
     x0 = fixed(a12[:, None] * y + b1[:, None])  # (B, Ho)
     y0 = fixed(a22[:, None] * y + b2[:, None])
     return x0, ax, y0, ay
+
+
+def _pad_taps(idx: Tensor, weights: Tensor, k: int) -> tuple[Tensor, Tensor]:
+    """Extend (…, k0) taps to k with zero-weight copies of the first tap."""
+    extra = k - idx.shape[-1]
+    if extra <= 0:
+        return idx, weights
+    idx = torch.cat([idx, idx[..., :1].expand(*idx.shape[:-1], extra)], dim=-1)
+    weights = torch.cat([weights, torch.zeros_like(weights[..., :1]).expand(*weights.shape[:-1], extra)], -1)
+    return idx, weights
 
 
 def _inside(u: Tensor, n: int) -> Tensor:

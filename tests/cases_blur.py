@@ -1,0 +1,6 @@
+"""Case rows for gpuaug/transforms/blur.py."""
+import gpuaug as A  # noqa: F401
+
+from tests.cases import Case  # noqa: F401
+
+CASES: list = []
