@@ -422,19 +422,25 @@ class Resampler:
 
         def along_w(x):
             rows = x.shape[2]
-            idx = ix.reshape(b, 1, 1, wo * kx).expand(b, c, rows, wo * kx)
-            g = torch.gather(x, 3, idx)
-            if nearest:
-                return g
-            return (g.view(b, c, rows, wo, kx) * wx.view(b, 1, 1, wo, kx)).sum(-1)
+            out = None
+            for t in range(kx):  # one gather per tap, accumulated: no (…, k) intermediate
+                idx = ix[..., t].reshape(b, 1, 1, wo).expand(b, c, rows, wo)
+                g = torch.gather(x, 3, idx)
+                if nearest:
+                    return g
+                out = _accumulate(out, g, wx[..., t].reshape(b, 1, 1, wo))
+            return out
 
         def along_h(x):
             cols = x.shape[3]
-            idx = iy.reshape(b, 1, ho * ky, 1).expand(b, c, ho * ky, cols)
-            g = torch.gather(x, 2, idx)
-            if nearest:
-                return g
-            return (g.view(b, c, ho, ky, cols) * wy.view(b, 1, ho, ky, 1)).sum(3)
+            out = None
+            for t in range(ky):
+                idx = iy[..., t].reshape(b, 1, ho, 1).expand(b, c, ho, cols)
+                g = torch.gather(x, 2, idx)
+                if nearest:
+                    return g
+                out = _accumulate(out, g, wy[..., t].reshape(b, 1, ho, 1))
+            return out
 
         # do the cheaper pass first
         if h * wo * kx + ho * wo * ky <= ho * w * ky + ho * wo * kx:
@@ -472,13 +478,18 @@ class Resampler:
         ix, wx = taps(bx, fx, w, interpolation, self.source_border)
         iy, wy = taps(by, fy, h, interpolation, self.source_border)
         k = ix.shape[-1]
-        index = (iy[..., :, None] * w + ix[..., None, :]).reshape(b, 1, ho * wo * k * k)
-        weights = (wy[..., :, None] * wx[..., None, :]).reshape(b, 1, ho * wo, k * k)
-        g = torch.gather(flat, 2, index.expand(b, c, ho * wo * k * k)).view(b, c, ho * wo, k * k)
-        out = (g * weights).sum(-1).view(b, c, ho, wo)
-        cov = None
-        if self.source_border == "constant":
-            cov = weights.sum(-1).view(b, 1, ho, wo)
+        out, cov = None, None
+        for ty in range(k):
+            row = iy[..., ty] * w
+            for tx in range(k):
+                index = (row + ix[..., tx]).reshape(b, 1, ho * wo).expand(b, c, ho * wo)
+                weight = (wy[..., ty] * wx[..., tx]).reshape(b, 1, ho * wo)
+                out = _accumulate(out, torch.gather(flat, 2, index), weight)
+                if self.source_border == "constant":
+                    cov = weight if cov is None else cov + weight
+        out = out.view(b, c, ho, wo)
+        if cov is not None:
+            cov = cov.view(b, 1, ho, wo)
         return out, cov
 
 
@@ -505,6 +516,13 @@ def _opencv_affine_fixed(m: Tensor, ho: int, wo: int):
     x0 = fixed(a12[:, None] * y + b1[:, None])  # (B, Ho)
     y0 = fixed(a22[:, None] * y + b2[:, None])
     return x0, ax, y0, ay
+
+
+def _accumulate(out: Tensor | None, values: Tensor, weight: Tensor) -> Tensor:
+    """out + values * weight, in place after the first tap (values may be uint8)."""
+    if out is None:
+        return values * weight
+    return out.addcmul_(values, weight)
 
 
 def _pad_taps(idx: Tensor, weights: Tensor, k: int) -> tuple[Tensor, Tensor]:

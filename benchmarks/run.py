@@ -1,0 +1,215 @@
+"""The benchmark suite: one entry point (``python -m gpuaug bench`` or ``python -m benchmarks.run``).
+
+For every benchmark x batch size x image size, each library runs the same augmentation on the same
+uint8 batch in the same process: gpuaug eager (and compiled with --compile), kornia eager,
+torchvision v2 per sample (a loop: per-sample randomness like the others) and on the whole batch
+(one draw for the batch: not like-for-like, labelled so), and albumentations one image at a time on
+one thread. Each row gives images/s, the ratio gpuaug/peer, and for the torch libraries the kernels,
+host syncs and MB written per image counted by benchmarks/opcount.py. A table is printed and a JSON
+and a CSV file are written with the device, library versions and date.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from .opcount import count
+from .specs import Inputs, all_benches
+
+LIBS = ["gpuaug", "gpuaug compiled", "kornia", "torchvision loop", "torchvision batch*", "albumentations"]
+
+
+def make_inputs(batch: int, size: int, device: torch.device, input_size: int | None = None) -> Inputs:
+    from gpuaug.sample import sample_batch
+    side = input_size or size
+    data = sample_batch(batch, (side, side), objects=3, seed=0)
+    numpy_images = [img.permute(1, 2, 0).contiguous().numpy() for img in data["image"]]
+    numpy_masks = [m.numpy().astype("uint8") for m in data["mask"]]
+    numpy_boxes = [b.numpy() for b in data["bboxes"]]
+    return Inputs(image=data["image"].to(device), mask=data["mask"].to(device),
+                  bboxes=data["bboxes"].to(device), keypoints=data["keypoints"].to(device),
+                  numpy_images=numpy_images, numpy_masks=numpy_masks, numpy_boxes=numpy_boxes)
+
+
+def _sync(device: torch.device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def time_call(fn, device: torch.device, min_time: float, max_calls: int = 200) -> float:
+    """Median seconds per call over repeats lasting at least ``min_time`` in all (after warm-up)."""
+    fn()
+    fn()
+    _sync(device)
+    times, total = [], 0.0
+    while (total < min_time or len(times) < 3) and len(times) < max_calls:
+        start = time.perf_counter()
+        fn()
+        _sync(device)
+        elapsed = time.perf_counter() - start
+        times.append(elapsed)
+        total += elapsed
+    times.sort()
+    return times[len(times) // 2]
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version(), "torch": torch.__version__}
+    for name in ("gpuaug", "kornia", "torchvision", "albumentations", "cv2"):
+        try:
+            module = __import__(name)
+            out[name] = getattr(module, "__version__", "?")
+        except ImportError:
+            out[name] = None
+    return out
+
+
+def device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {torch.get_num_threads()} threads"
+
+
+def _progress(done: int, total: int, label: str):
+    width = 28
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:60]:60s}")
+    sys.stderr.flush()
+    if done == total:
+        sys.stderr.write("\n")
+
+
+def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=True) -> list[dict]:
+    import cv2
+    cv2.setNumThreads(1)  # albumentations' method: one image at a time on one thread
+    rows = []
+    jobs = [(b, n, s) for b in benches for n in batches for s in sizes]
+    for index, (bench, batch, size) in enumerate(jobs):
+        _progress(index, len(jobs), f"{bench.name} B={batch} {size}px")
+        inputs = make_inputs(batch, size, device, input_size=int(size * 8 / 7) if bench.family == "pipeline" else size)
+        builders = {
+            "gpuaug": bench.gpuaug, "kornia": bench.kornia, "torchvision loop": bench.tv_loop,
+            "torchvision batch*": bench.tv_batch, "albumentations": bench.albumentations,
+        }
+        if "gpuaug compiled" in libs:
+            def compiled_builder(s, bench=bench):
+                fn = bench.gpuaug(s)
+                return torch.compile(fn, fullgraph=True, mode=compile_mode)
+            builders["gpuaug compiled"] = compiled_builder
+        for lib in libs:
+            builder = builders.get(lib)
+            if builder is None:
+                continue
+            if lib == "albumentations" and device.type != "cpu" and batch > 32:
+                pass  # still measured: its cost does not depend on the torch device
+            row = {"bench": bench.name, "family": bench.family, "batch": batch, "size": size, "lib": lib}
+            try:
+                fn = builder(size)
+                call = (lambda fn=fn: fn(inputs))
+                seconds = time_call(call, device, min_time)
+                row["images_per_s"] = batch / seconds
+                if counts and lib not in ("albumentations", "gpuaug compiled"):
+                    stats = count(call)
+                    row.update(kernels=stats.kernels, syncs=stats.syncs,
+                               kernels_per_image=stats.kernels / batch,
+                               mb_written_per_image=stats.bytes_written / batch / 1e6)
+            except Exception as err:  # a peer that cannot run this case is reported, not fatal
+                row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
+            rows.append(row)
+    _progress(len(jobs), len(jobs), "done")
+    base = {(r["bench"], r["batch"], r["size"]): r.get("images_per_s") for r in rows if r["lib"] == "gpuaug"}
+    for r in rows:
+        ref = base.get((r["bench"], r["batch"], r["size"]))
+        if ref and r.get("images_per_s"):
+            r["gpuaug_speedup"] = ref / r["images_per_s"]
+    return rows
+
+
+def format_table(rows: list[dict]) -> str:
+    lines = [f"{'benchmark':38s} {'B':>4s} {'size':>5s} {'library':20s} {'img/s':>11s} "
+             f"{'gpuaug x':>9s} {'kernels':>8s} {'syncs':>6s} {'MB/img':>8s}"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"{r['bench'][:38]:38s} {r['batch']:>4d} {r['size']:>5d} {r['lib']:20s} "
+                         f"error: {r['error'][:60]}")
+            continue
+        speed = r.get("gpuaug_speedup")
+        lines.append(
+            f"{r['bench'][:38]:38s} {r['batch']:>4d} {r['size']:>5d} {r['lib']:20s} "
+            f"{r['images_per_s']:>11,.0f} {'' if speed is None else f'{speed:.2f}':>9s} "
+            f"{r.get('kernels', ''):>8} {r.get('syncs', ''):>6} "
+            f"{'' if 'mb_written_per_image' not in r else format(r['mb_written_per_image'], '.2f'):>8s}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gpuaug bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--batch", default="32", help="comma-separated batch sizes, e.g. 1,32,256")
+    parser.add_argument("--size", default="224", help="comma-separated output sizes, e.g. 224,512")
+    parser.add_argument("--family", default="all",
+                        help="pipeline, geometric, crops, color, blur, noise, compression, dropout or all")
+    parser.add_argument("--only", default="", help="comma-separated benchmark names to keep")
+    parser.add_argument("--libs", default=",".join(LIBS), help=f"comma-separated subset of {LIBS}")
+    parser.add_argument("--compile", action="store_true", help="add gpuaug compiled")
+    parser.add_argument("--compile-mode", default=None, help='torch.compile mode, e.g. "reduce-overhead"')
+    parser.add_argument("--min-time", type=float, default=0.5, help="seconds of timed calls per row")
+    parser.add_argument("--no-counts", action="store_true", help="skip the op counts")
+    parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON and CSV files")
+    args = parser.parse_args(argv)
+
+    device = torch.device(args.device)
+    libs = [lib for lib in args.libs.split(",") if lib]
+    if args.compile and "gpuaug compiled" not in libs:
+        libs.insert(1, "gpuaug compiled")
+    if not args.compile:
+        libs = [lib for lib in libs if lib != "gpuaug compiled"]
+    benches = [b for b in all_benches() if args.family in ("all", b.family)]
+    if args.only:
+        keep = {n.strip() for n in args.only.split(",")}
+        benches = [b for b in benches if b.name in keep]
+    batches = [int(b) for b in args.batch.split(",")]
+    sizes = [int(s) for s in args.size.split(",")]
+
+    started = dt.datetime.now(dt.timezone.utc)
+    rows = run(benches, batches, sizes, device, libs, args.min_time, args.compile_mode,
+               counts=not args.no_counts)
+    meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
+            "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv or sys.argv[1:]),
+            "note": "torchvision batch* draws one set of parameters for the whole batch: not like-for-like"}
+    print(f"# {meta['device']} | {meta['date']} | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
+    print(format_table(rows))
+    print("* torchvision on the whole batch draws one parameter set per batch (not per sample).")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{device.type}-{started.strftime('%Y%m%d-%H%M%S')}"
+    (out / f"{stem}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    with open(out / f"{stem}.csv", "w", newline="") as f:
+        fields = ["bench", "family", "batch", "size", "lib", "images_per_s", "gpuaug_speedup", "kernels",
+                  "syncs", "kernels_per_image", "mb_written_per_image", "error"]
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {out / stem}.json and .csv")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
