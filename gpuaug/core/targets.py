@@ -135,7 +135,7 @@ def filter_boxes(boxes: Tensor, valid: Tensor, size: tuple[int, int],
     cw = clipped[..., 2] - clipped[..., 0]
     ch = clipped[..., 3] - clipped[..., 1]
     clipped_area = cw * ch
-    ok = (area >= _EPS) & (cw > 0) & (ch > 0)
+    ok = (area >= _EPS) & (cw > 1e-6) & (ch > 1e-6)  # slivers from float round-off are empty
     ok &= clipped_area >= params.min_area - _EPS
     ok &= clipped_area / (area + _EPS) >= params.min_visibility
     ok &= (cw >= params.min_width - _EPS) & (ch >= params.min_height - _EPS)

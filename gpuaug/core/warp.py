@@ -378,6 +378,9 @@ class Resampler:
                                        (self.v, self.dv, h, self.chain.max_scale[0])):
             ia, wa = self._axis_taps(coord, scale, n, "area", bound)
             ib, wb = self._axis_taps(coord, scale, n, base, bound)
+            if wb is None or wb.dtype == torch.bool:  # nearest: one tap of weight 1 (or validity)
+                wb = torch.ones(ib.shape, dtype=torch.float32, device=ib.device) if wb is None \
+                    else wb.to(torch.float32)
             k = max(ia.shape[-1], ib.shape[-1])
             ia, wa = _pad_taps(ia, wa, k)
             ib, wb = _pad_taps(ib, wb, k)
@@ -545,7 +548,8 @@ def _fill_tensor(fill, like: Tensor) -> Tensor | float:
             return float(fill[0])
         if len(fill) != like.shape[1]:
             raise ValueError(f"fill has {len(fill)} values but the image has {like.shape[1]} channels")
-        return constant(fill, like).view(1, -1, 1, 1)
+        dtype = like.dtype if like.is_floating_point() else torch.float32
+        return constant(fill, like, dtype).view(1, -1, 1, 1)
     return float(fill)
 
 
@@ -559,6 +563,8 @@ def _apply_fill(out: Tensor, cov: Tensor | None, fill, nearest: bool) -> Tensor:
 
 def _where_fill(out: Tensor, valid: Tensor, fill) -> Tensor:
     value = _fill_tensor(fill, out)
+    if not out.is_floating_point():  # an integer image or mask rounds its fill, as OpenCV does
+        value = value.round() if isinstance(value, Tensor) else float(round(value))
     if isinstance(value, Tensor):
         return torch.where(valid, out, value.to(out.dtype))
     return torch.where(valid, out, torch.full((), value, dtype=out.dtype, device=out.device))
@@ -572,13 +578,14 @@ def _blend_fill(out: Tensor, cov: Tensor, fill) -> Tensor:
 _CONSTANTS: dict = {}
 
 
-def constant(values: tuple, like: Tensor) -> Tensor:
-    """A small constant tensor on ``like``'s device, copied there once (no per-call host copy)."""
-    key = (tuple(float(v) for v in values), like.device, like.dtype)
+def constant(values: tuple, like: Tensor, dtype: torch.dtype | None = None) -> Tensor:
+    """A small constant tensor on ``like``'s device (``like``'s dtype unless ``dtype``), copied
+    there once (no per-call host copy)."""
+    key = (tuple(float(v) for v in values), like.device, dtype or like.dtype)
     if torch.compiler.is_compiling():
-        return torch.tensor(key[0], dtype=like.dtype, device=like.device)
+        return torch.tensor(key[0], dtype=key[2], device=like.device)
     out = _CONSTANTS.get(key)
     if out is None:
-        out = _CONSTANTS[key] = torch.tensor(key[0], dtype=like.dtype).to(like.device)
+        out = _CONSTANTS[key] = torch.tensor(key[0], dtype=key[2]).to(like.device)
     return out
 
