@@ -218,17 +218,26 @@ def area_taps(lo: Tensor, hi: Tensor, n: int, k: int) -> tuple[Tensor, Tensor]:
     return cells.to(torch.int64).clamp(0, n - 1), weights
 
 
-def area_upscale_taps(right_edge: Tensor, scale: Tensor, n: int) -> tuple[Tensor, Tensor]:
-    """cv2.resize INTER_AREA when enlarging: linear taps with OpenCV's area-mode fraction.
+def area_upscale_taps(coord: Tensor, scale: Tensor, forward: Tensor, n: int) -> tuple[Tensor, Tensor]:
+    """cv2.resize INTER_AREA when not shrinking on both axes: linear taps with OpenCV's area-mode
+    fraction ``fx = (dx + 1) - (sx + 1) / scale``, ``sx = floor(dx * scale)``.
 
-    ``right_edge`` is the source edge coordinate of the output pixel's right edge, ``scale``
-    the source pixels per output pixel.
+    ``coord`` holds the source pixel-centre coordinates of the output pixels (B, L), ``scale`` the
+    source pixels per output pixel and ``forward`` its reciprocal as the matrix holds it (B, 1).
+    Where the output frame starts at a whole source pixel (a resize, or a crop then resize), the
+    output index and the offset are separated so that ``dx * scale`` is OpenCV's own double
+    product: its floor decides the tap, and OpenCV's rounding of it is part of its result.
     """
-    left_edge = right_edge - scale
-    sx = torch.floor(left_edge + 1e-9)
-    fx = (right_edge - (sx + 1)) / scale
-    fx = torch.where(fx <= 0, torch.zeros_like(fx), fx - torch.floor(fx)).to(torch.float32)
-    base = sx.to(torch.int64)
+    dx = torch.arange(coord.shape[-1], device=coord.device, dtype=coord.dtype)
+    offset = coord[..., :1] + 0.5 - 0.5 * scale            # source edge of the first output pixel
+    whole = torch.round(offset)
+    aligned = (offset - whole).abs() < 1e-7
+    local = dx * scale
+    sx_local = torch.where(aligned, torch.floor(local), torch.floor(local + offset) - whole)
+    fx = (dx + 1) - (sx_local + 1) * forward
+    fx = fx.to(torch.float32)
+    fx = torch.where(fx <= 0, torch.zeros_like(fx), fx - torch.floor(fx))
+    base = (sx_local + whole).to(torch.int64)
     idx = torch.stack([base, base + 1], dim=-1)
     weights = torch.stack([1 - fx, fx], dim=-1)
     return idx.clamp(0, n - 1), weights
@@ -285,13 +294,15 @@ class Resampler:
         nearest = self.interpolation in ("nearest", "nearest_exact")
         for index in range(len(segments) - 1, -1, -1):
             seg = segments[index]
-            inv = geometry.inverse(seg.matrix)
             if self.separable:
-                a, c = inv[:, 0, 0, None], inv[:, 0, 2, None]
-                e, f = inv[:, 1, 1, None], inv[:, 1, 2, None]
-                u, v = a * u + c, e * v + f
+                # invert x' = m00 x + m02 directly (1 / m00 is cv2.resize's scale_x, bit for bit)
+                m = seg.matrix
+                a, e = 1.0 / m[:, 0, 0, None], 1.0 / m[:, 1, 1, None]
+                u, v = a * (u - m[:, 0, 2, None]), e * (v - m[:, 1, 2, None])
                 du, dv = du * a.abs(), dv * e.abs()
+                self.fu, self.fv = self.fu * m[:, 0, 0, None].abs(), self.fv * m[:, 1, 1, None].abs()
             else:
+                inv = geometry.inverse(seg.matrix)
                 u, v = _affine_coords(inv.to(torch.float32), u, v, seg.projective)
             if index == 0 or seg.border is None:
                 continue
@@ -316,15 +327,19 @@ class Resampler:
         x = torch.arange(wo, device=self.device, dtype=dt).expand(self.batch_size, wo)
         y = torch.arange(ho, device=self.device, dtype=dt).expand(self.batch_size, ho)
         ones_x = torch.ones(self.batch_size, 1, device=self.device, dtype=dt)
+        self.fu = self.fv = ones_x  # forward scales (output pixels per source pixel)
         u, v, du, dv = self._walk(x, y, ones_x, ones_x)
         self.u, self.v, self.du, self.dv = u, v, du, dv
 
     def _plan_2d(self):
         ho, wo = self.out_size
         segments = self.chain.segments
-        self.fixed = None
+        self.fixed = self.fixed_projective = None
         if len(segments) == 1 and not segments[0].projective:
             self.fixed = _opencv_affine_fixed(segments[0].matrix, ho, wo)
+            return
+        if len(segments) == 1:
+            self.fixed_projective = segments[0].matrix
             return
         x = torch.arange(wo, device=self.device, dtype=torch.float32).view(1, 1, wo)
         y = torch.arange(ho, device=self.device, dtype=torch.float32).view(1, ho, 1)
@@ -342,6 +357,13 @@ class Resampler:
             qy = (y0[:, :, None] + ay[:, None, :] + 16) >> 5
             return (qx >> 5, (qx & 31).to(torch.float32) * (1 / _QUANT),
                     qy >> 5, (qy & 31).to(torch.float32) * (1 / _QUANT))
+        if self.fixed_projective is not None:
+            x, y = _opencv_perspective_fixed(self.fixed_projective, *self.out_size,
+                                             1.0 if nearest else _QUANT)
+            if nearest:
+                return x, None, y, None
+            return (x >> 5, (x & 31).to(torch.float32) * (1 / _QUANT),
+                    y >> 5, (y & 31).to(torch.float32) * (1 / _QUANT))
         if nearest:
             return self.u, None, self.v, None
         bx, fx = split(self.u, quantise=True)
@@ -349,7 +371,7 @@ class Resampler:
         return bx, fx, by, fy
 
     # ---- reading --------------------------------------------------------------------------
-    def _axis_taps(self, coord: Tensor, scale: Tensor | None, n: int, interpolation: str,
+    def _axis_taps(self, coord: Tensor, scale: Tensor, forward: Tensor, n: int, interpolation: str,
                    max_scale: float):
         """Per-axis taps for the separable path (coord float64 (B, L))."""
         if interpolation in ("nearest", "nearest_exact"):
@@ -361,7 +383,7 @@ class Resampler:
             k = max(int(math.ceil(max_scale - 1e-9)) + 1, 2)
             centre_edge = coord + 0.5
             idx_d, w_d = _pad_taps(*area_taps(centre_edge - scale / 2, centre_edge + scale / 2, n, k), k)
-            idx_u, w_u = _pad_taps(*area_upscale_taps(centre_edge + scale / 2, scale, n), k)
+            idx_u, w_u = _pad_taps(*area_upscale_taps(coord, scale, forward, n), k)
             both_down = ((self.du >= 1) & (self.dv >= 1))[..., None]
             return torch.where(both_down, idx_d, idx_u), torch.where(both_down, w_d, w_u)
         # axis-aligned chains follow cv2.resize: exact (unquantised) source coordinates
@@ -374,10 +396,11 @@ class Resampler:
         h, w = self.src_size
         down = ((self.du > 1) | (self.dv > 1))[..., None]  # (B, 1, 1)
         out = []
-        for coord, scale, n, bound in ((self.u, self.du, w, self.chain.max_scale[1]),
-                                       (self.v, self.dv, h, self.chain.max_scale[0])):
-            ia, wa = self._axis_taps(coord, scale, n, "area", bound)
-            ib, wb = self._axis_taps(coord, scale, n, base, bound)
+        for coord, scale, forward, n, bound in (
+                (self.u, self.du, self.fu, w, self.chain.max_scale[1]),
+                (self.v, self.dv, self.fv, h, self.chain.max_scale[0])):
+            ia, wa = self._axis_taps(coord, scale, forward, n, "area", bound)
+            ib, wb = self._axis_taps(coord, scale, forward, n, base, bound)
             if wb is None or wb.dtype == torch.bool:  # nearest: one tap of weight 1 (or validity)
                 wb = torch.ones(ib.shape, dtype=torch.float32, device=ib.device) if wb is None \
                     else wb.to(torch.float32)
@@ -417,8 +440,8 @@ class Resampler:
         if interpolation.startswith("area_down:"):
             ix, wx, iy, wy = self._area_down_taps(interpolation.split(":", 1)[1])
         else:
-            ix, wx = self._axis_taps(self.u, self.du, w, interpolation, self.chain.max_scale[1])
-            iy, wy = self._axis_taps(self.v, self.dv, h, interpolation, self.chain.max_scale[0])
+            ix, wx = self._axis_taps(self.u, self.du, self.fu, w, interpolation, self.chain.max_scale[1])
+            iy, wy = self._axis_taps(self.v, self.dv, self.fv, h, interpolation, self.chain.max_scale[0])
         b, c = image.shape[:2]
         kx, ky = ix.shape[-1], iy.shape[-1]
         nearest = interpolation in ("nearest", "nearest_exact")
@@ -494,6 +517,25 @@ class Resampler:
         if cov is not None:
             cov = cov.view(b, 1, ho, wo)
         return out, cov
+
+
+def _opencv_perspective_fixed(m: Tensor, ho: int, wo: int, scale: float) -> tuple[Tensor, Tensor]:
+    """cv2.warpPerspective's coordinates in double precision: ``round((M0 x + M1 y + M2) *
+    scale / (M6 x + M7 y + M8))`` with ties to even, in units of 1/scale pixel (scale 32 for
+    linear and cubic, 1 for nearest)."""
+    inv = geometry.inverse(m)
+    x = torch.arange(wo, device=m.device, dtype=m.dtype)
+    y = torch.arange(ho, device=m.device, dtype=m.dtype)
+
+    def row(r):  # (B, Ho, Wo): the row term first, then the column term, as OpenCV adds them
+        return (inv[:, r, 1, None] * y + inv[:, r, 2, None])[:, :, None] + inv[:, r, 0, None, None] * x
+
+    w = row(2)
+    w = torch.where(w != 0, scale / torch.where(w != 0, w, torch.ones_like(w)), torch.zeros_like(w))
+    limit = float(2 ** 31 - 1)
+    px = torch.round((row(0) * w).clamp(-limit, limit)).to(torch.int64)
+    py = torch.round((row(1) * w).clamp(-limit, limit)).to(torch.int64)
+    return px, py
 
 
 def _opencv_affine_fixed(m: Tensor, ho: int, wo: int):

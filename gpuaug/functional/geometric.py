@@ -11,8 +11,8 @@ import torch
 from torch import Tensor
 
 from ..core import geometry
-from ..core.tensors import as_batch, finish, restore_format
-from ..core.validation import parse_border, parse_fill, parse_interpolation, to_size
+from ..core.tensors import as_batch, check_image, finish, restore_format
+from ..core.validation import check_int, parse_border, parse_fill, parse_interpolation, to_size
 from ..core.warp import Chain, Resampler
 
 __all__ = ["warp_affine", "warp_perspective", "resize", "hflip", "vflip", "transpose", "rot90",
@@ -121,29 +121,31 @@ def resize(image: Tensor, size, interpolation="linear") -> Tensor:
 
 def hflip(image: Tensor) -> Tensor:
     """Mirror left-right (cv2.flip(img, 1))."""
-    return image.flip(-1)
+    return check_image(image).flip(-1)
 
 
 def vflip(image: Tensor) -> Tensor:
     """Mirror top-bottom (cv2.flip(img, 0))."""
-    return image.flip(-2)
+    return check_image(image).flip(-2)
 
 
 def transpose(image: Tensor) -> Tensor:
     """Swap rows and columns (cv2.transpose): output (…, W, H)."""
-    return image.transpose(-1, -2)
+    return check_image(image).transpose(-1, -2)
 
 
 def rot90(image: Tensor, k) -> Tensor:
     """Rotate counter-clockwise by k * 90 degrees, as ``np.rot90(img, k)``.
 
-    ``k`` is an int, or a (B,) tensor of per-sample turns (then the image must be square, so
-    that the batch keeps one shape).
+    ``k`` is an int, or a (B,) integer tensor of per-sample turns (then the image must be square,
+    so that the batch keeps one shape).
     """
+    check_image(image)
     if isinstance(k, int) and not isinstance(k, bool):
         return torch.rot90(image, k, dims=(-2, -1))
-    if not isinstance(k, Tensor):
-        raise TypeError(f"k must be an int or a (B,) integer tensor, got {type(k).__name__}")
+    if not isinstance(k, Tensor) or k.is_floating_point() or k.dtype == torch.bool:
+        raise TypeError(f"k must be an int or a (B,) integer tensor, got "
+                        f"{k.dtype if isinstance(k, Tensor) else type(k).__name__}")
     batch, single = as_batch(image)
     h, w = batch.shape[-2:]
     if h != w:
@@ -153,17 +155,27 @@ def rot90(image: Tensor, k) -> Tensor:
         raise ValueError(f"k must have shape ({batch.shape[0]},), got {tuple(k.shape)}")
     chain = Chain(source_size=(h, w), size=(h, w))
     chain.add(geometry.rot90(k.to(batch.device), (h, w)), (h, w), exact=True)
-    out = Resampler(chain, batch.shape[0], batch.device).image(batch)
+    out = restore_format(Resampler(chain, batch.shape[0], batch.device).image(batch), batch)
     return out[0] if single else out
 
 
-def crop(image: Tensor, top, left, height: int, width: int) -> Tensor:
-    """Cut a (height, width) window at (top, left): ints, or (B,) tensors for per-sample windows.
+def _offset(value, name: str, batch: int) -> Tensor | int:
+    if isinstance(value, Tensor):
+        if value.is_floating_point() or value.dtype == torch.bool or value.shape != (batch,):
+            raise ValueError(f"{name} as a tensor must be a ({batch},) integer tensor, "
+                             f"got {value.dtype} {tuple(value.shape)}")
+        return value
+    return check_int(value, name)
 
-    Windows that reach outside the image read zeros there.
+
+def crop(image: Tensor, top, left, height: int, width: int) -> Tensor:
+    """Cut a (height, width) window at (top, left): ints, or (B,) integer tensors for per-sample
+    windows. Windows that reach outside the image read zeros there.
     """
     batch, single = as_batch(image)
     h, w = batch.shape[-2:]
+    height, width = check_int(height, "height", low=1), check_int(width, "width", low=1)
+    top, left = _offset(top, "top", batch.shape[0]), _offset(left, "left", batch.shape[0])
     if isinstance(top, int) and isinstance(left, int) and 0 <= top and top + height <= h \
             and 0 <= left and left + width <= w:
         out = batch[..., top:top + height, left:left + width]
@@ -174,7 +186,7 @@ def crop(image: Tensor, top, left, height: int, width: int) -> Tensor:
         ty = -top.to(geometry.DTYPE) if isinstance(top, Tensor) else -float(top)
         chain.add(geometry.translation(tx, ty, like=like), (height, width), border="constant",
                   axis_aligned=True)
-        out = Resampler(chain, batch.shape[0], batch.device).image(batch)
+        out = restore_format(Resampler(chain, batch.shape[0], batch.device).image(batch), batch)
     return out[0] if single else out
 
 
@@ -182,6 +194,8 @@ def pad(image: Tensor, top: int, bottom: int, left: int, right: int, border_mode
         fill=0) -> Tensor:
     """``cv2.copyMakeBorder(img, top, bottom, left, right, borderType, value=fill)``."""
     batch, single = as_batch(image)
+    top, bottom = check_int(top, "top", low=0), check_int(bottom, "bottom", low=0)
+    left, right = check_int(left, "left", low=0), check_int(right, "right", low=0)
     h, w = batch.shape[-2:]
     like = torch.zeros(batch.shape[0], device=batch.device, dtype=geometry.DTYPE)
     chain = Chain(source_size=(h, w), size=(h, w))
