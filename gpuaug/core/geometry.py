@@ -50,8 +50,10 @@ def resize(in_size: tuple[int, int], out_size: tuple[int, int], *, like: Tensor)
 def crop_resize(x0, y0, width, height, out_size: tuple[int, int], *, like: Tensor) -> Tensor:
     """Crop the window whose top-left pixel is (x0, y0) and whose size is (width, height) pixels,
     then resize it to ``out_size`` (height, width). Window values may be (B,) tensors."""
-    sx = out_size[1] / _batch(width, like)
-    sy = out_size[0] / _batch(height, like)
+    # out / width as a true division: ``number / tensor`` multiplies by a reciprocal, one ulp
+    # away from cv2.resize's inv_scale_x = (double)dsize.width / ssize.width
+    sx = _batch(out_size[1], like) / _batch(width, like)
+    sy = _batch(out_size[0], like) / _batch(height, like)
     x0, y0 = _batch(x0, like), _batch(y0, like)
     return from_rows(sx, 0.0, (0.5 - x0) * sx - 0.5, 0.0, sy, (0.5 - y0) * sy - 0.5, like=like)
 
