@@ -72,19 +72,23 @@ class Chain:
     def add(self, matrix: Tensor, out_size: tuple[int, int], *, border: str | None = None,
             fill=0.0, fill_mask=0.0, interpolation: str | None = None,
             mask_interpolation: str | None = None, axis_aligned: bool = False,
-            projective: bool = False, exact: bool = False) -> None:
+            projective: bool = False, exact: bool = False,
+            max_scale: tuple[float, float] | None = None) -> None:
         """Append one transform: ``matrix`` maps the current frame to a frame of ``out_size``.
 
         ``exact`` marks a pixel permutation of the frame (flip, rot90, transpose): it moves no
-        frame edge, so a border that follows may be handled at the source.
+        frame edge, so a border that follows may be handled at the source. ``max_scale`` bounds
+        the source pixels per output pixel the transform can produce (y, x), where the frame sizes
+        alone understate it (area interpolation sizes its taps from this bound).
         """
         if interpolation is not None:
             self.interpolation = interpolation
         if mask_interpolation is not None:
             self.mask_interpolation = mask_interpolation
         h, w = self.size
-        self.max_scale = (self.max_scale[0] * max(1.0, h / out_size[0]),
-                          self.max_scale[1] * max(1.0, w / out_size[1]))
+        bound = max_scale or (h / out_size[0], w / out_size[1])
+        self.max_scale = (self.max_scale[0] * max(1.0, bound[0]),
+                          self.max_scale[1] * max(1.0, bound[1]))
         last = self.segments[-1] if self.segments else None
         # A border-free transform joins the current segment; a transform with a border joins it
         # only while that segment is a pure pixel permutation of its input frame (flips, rot90,
