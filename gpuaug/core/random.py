@@ -45,24 +45,78 @@ def _to_unit(x: Tensor) -> Tensor:
     return (x >> 8).to(torch.float32) * _INV24
 
 
+def _mix_host(x: int) -> int:
+    """hash32 on a Python int (configuration only: seeds and stream numbers)."""
+    x &= MASK32
+    x ^= x >> 16
+    x = (x * 0x7FEB352D) & MASK32
+    x ^= x >> 15
+    x = (x * 0x2C1B3C6D) & MASK32
+    return x ^ (x >> 16)
+
+
 def seed_words(seed: int) -> tuple[int, int]:
-    """Split a Python int seed into two 32-bit words mixed with constants (so seed 0 is not special)."""
+    """Two well-mixed 32-bit words from a Python int seed (so seeds 0, 1, 2 ... are unrelated)."""
     seed = int(seed) & ((1 << 64) - 1)
-    return (seed & MASK32) ^ 0x243F6A88, ((seed >> 32) & MASK32) ^ 0x85A308D3
+    lo = _mix_host((seed & MASK32) ^ 0x243F6A88)
+    hi = _mix_host(((seed >> 32) & MASK32) ^ _mix_host(lo ^ 0x85A308D3))
+    return lo, hi
+
+
+# the key moves along a Weyl sequence per call: two odd steps, one per key word
+_STEPS = (0x9E3779B9, 0x7F4A7C15)
 
 
 def seeded_key(seed: int, counter: Tensor) -> Tensor:
-    """The (2,) int64 key of one call: a hash of the seed and the call counter (a 0-d int64 tensor)."""
-    lo, hi = seed_words(seed)
-    lanes = torch.arange(2, device=counter.device, dtype=torch.int64)
-    x = ((counter & MASK32) * 2 + lanes) & MASK32
-    x = hash32(x ^ lo)
-    return hash32(x ^ hi)
+    """The (2,) int64 key of call ``counter`` (a 0-d int64 tensor): three small ops, no host copy.
+
+    It is linear in the counter; the bank hashes twice after mixing it in, and the grid it is
+    mixed into is itself pre-hashed, so keys of different calls give unrelated draws.
+    """
+    words = seed_words(seed)
+    steps = _const((_STEPS[0], _STEPS[1]), counter.device)
+    offsets = _const(words, counter.device)
+    return (counter * steps + offsets) & MASK32
 
 
 def derive_key(key: Tensor, stream: int) -> Tensor:
     """A new (2,) key for an independent sub-stream (noise fields, repeated children)."""
-    return hash32(key ^ ((stream * _WEYL + 0x632BE5AB) & MASK32))
+    return (key ^ _const((_mix_host(stream * 2 + 1), _mix_host(stream * 2 + 2)), key.device))
+
+
+_CACHE: dict = {}
+
+
+def _const(values: tuple[int, ...], device) -> Tensor:
+    """A small int64 constant on ``device``, made once per device (no per-call host copy)."""
+    key = ("const", values, torch.device(device))
+    if torch.compiler.is_compiling():
+        return torch.tensor(values, dtype=torch.int64, device=device)
+    out = _CACHE.get(key)
+    if out is None:
+        out = _CACHE[key] = torch.tensor(values, dtype=torch.int64).to(device)
+    return out
+
+
+def _hashed_grid(rows: int, start: int, cols: int, device) -> Tensor:
+    """hash32(hash32(row) + column) for a (rows, cols) block: a constant per shape, cached.
+
+    Pre-hashing makes the grid values look random, so that no two (call key, cell) pairs line up
+    by structure (a plain ``index ^ key`` would map whole rows of one call onto another's); the
+    row is hashed before the column is added so that any batch size and column count stay
+    distinct.
+    """
+    key = ("grid", rows, start, cols, torch.device(device))
+    out = None if torch.compiler.is_compiling() else _CACHE.get(key)
+    if out is None:
+        r = hash32(torch.arange(rows, device=device, dtype=torch.int64))[:, None]
+        c = torch.arange(start, start + cols, device=device, dtype=torch.int64)[None, :]
+        out = hash32((r + c) & MASK32)
+        if not torch.compiler.is_compiling():
+            if len(_CACHE) > 256:
+                _CACHE.clear()
+            _CACHE[key] = out
+    return out
 
 
 class Random:
@@ -101,11 +155,8 @@ class Random:
         b = self.batch_size
         if self.key is None:
             return torch.rand((b, n), device=self.device)
-        rows = torch.arange(b, device=self.device, dtype=torch.int64)
-        rows = hash32(rows ^ self.key[0])
-        cols = torch.arange(start, start + n, device=self.device, dtype=torch.int64)
-        cols = ((cols * _WEYL) & MASK32) ^ self.key[1]
-        return _to_unit(hash32(rows[:, None] ^ cols[None, :]))
+        grid = _hashed_grid(b, start, n, self.device)
+        return _to_unit(hash32(hash32(grid ^ self.key[0]) ^ self.key[1]))
 
     def columns(self, n: int) -> Tensor:
         """The next ``n`` uniform columns, (B, n) float32 in [0, 1).
@@ -187,9 +238,8 @@ class Random:
         per_sample = math.prod(shape[1:])
         n_values = per_sample * (2 if kind == "normal" else 1)
         b = 1 if self.same_on_batch else shape[0]
-        elements = hash32(torch.arange(n_values, device=self.device, dtype=torch.int64) ^ key[1])
-        rows = hash32(torch.arange(b, device=self.device, dtype=torch.int64) ^ key[0])
-        u = _to_unit(hash32(rows[:, None] ^ elements[None, :]))
+        grid = _hashed_grid(b, 0, n_values, self.device)
+        u = _to_unit(hash32(hash32(grid ^ key[0]) ^ key[1]))
         if kind == "normal":
             u1, u2 = u[:, :per_sample], u[:, per_sample:]
             u = torch.sqrt(-2.0 * torch.log1p(-u1)) * torch.cos(2.0 * math.pi * u2)

@@ -1,4 +1,664 @@
-"""Blur kernels: pure functions with explicit (B,) parameters, OpenCV / albumentations semantics."""
+"""Blur and convolution kernels: pure functions with explicit per-sample parameters, OpenCV and
+albumentations 2.0.8 semantics, no randomness.
+
+Every public function takes (B, C, H, W) or (C, H, W) images, uint8 or float in [0, 1], and
+returns the same shape and dtype (uint8 rounded half-up and saturated once, at the end).
+Per-sample values are Python scalars or (B,) tensors.
+
+How per-sample kernel sizes stay sync-free: a kernel is built at the largest size the call can
+need (a Python int, known before any tensor is read) with zero weight outside each sample's own
+support, and the whole batch goes through one grouped convolution (the batch folded into the
+channels, ``groups = B * C``), separable where the kernel is. Where that largest size can only be
+known from tensor values (a (B,) ``kernel_size`` or ``sigma`` tensor and no ``max_kernel_size``),
+the public functions read it from the device once; the transforms always pass the static bound.
+
+Borders follow OpenCV's defaults: ``BORDER_REFLECT_101`` for every filter, except
+``cv2.medianBlur``, which replicates the edge pixels.
+
+The underscored functions work on float working images (what ``PixelTransform.apply`` gets) and
+are what the transforms call.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from ..core.tensors import as_batch, finish, restore_format, working
+from ..core.validation import check_int, check_number
+from ..core.warp import constant
+
+__all__ = ["gaussian_blur", "box_blur", "median_blur", "filter2d", "motion_kernel",
+           "motion_blur", "defocus_kernel", "defocus", "zoom_blur", "sharpen", "sharpen_gaussian",
+           "emboss", "gaussian_kernel_size"]
+
+# cv2.getGaussianKernel's fixed kernels for ksize <= 7 and sigma <= 0 (SMALL_GAUSSIAN_SIZE)
+_SMALL_GAUSSIAN = {1: (1.0,), 3: (0.25, 0.5, 0.25), 5: (0.0625, 0.25, 0.375, 0.25, 0.0625),
+                   7: (0.03125, 0.109375, 0.21875, 0.28125, 0.21875, 0.109375, 0.03125)}
+_ZOOM_CHUNK = 8  # zoom copies resampled per pass in zoom_blur (memory: this many image copies)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plumbing: borders, grouped convolutions, per-sample values
+# ---------------------------------------------------------------------------------------------
+def _fold(i: int, n: int, border: str) -> int:
+    """cv2.borderInterpolate for one Python int (static index tables)."""
+    if border == "replicate":
+        return min(max(i, 0), n - 1)
+    if n == 1:
+        return 0
+    period = 2 * n - 2
+    t = i % period
+    return t if t < n else period - t
+
+
+def _pad(x: Tensor, top: int, bottom: int, left: int, right: int, border: str) -> Tensor:
+    """Pad the last two dims with OpenCV's "reflect_101" or "replicate" border."""
+    if not (top or bottom or left or right):
+        return x
+    h, w = x.shape[-2:]
+    mode = "reflect" if border == "reflect_101" else "replicate"
+    if border == "replicate" or (max(top, bottom) < h and max(left, right) < w):
+        return F.pad(x, (left, right, top, bottom), mode=mode)
+    # a border wider than the image: fold the indices (as OpenCV does), from a cached table
+    rows = constant(tuple(_fold(i, h, border) for i in range(-top, h + bottom)), x,
+                    torch.int64)
+    cols = constant(tuple(_fold(i, w, border) for i in range(-left, w + right)), x,
+                    torch.int64)
+    return x.index_select(-2, rows).index_select(-1, cols)
+
+
+def _grouped(x: Tensor, kernel: Tensor) -> Tensor:
+    """Correlate (B, C, Hp, Wp) with a per-sample (B, kh, kw) or shared (kh, kw) kernel, no
+    padding: one convolution for the whole batch."""
+    b, c, h, w = x.shape
+    kernel = kernel.to(x.dtype)
+    if kernel.dim() == 2:
+        out = F.conv2d(x.reshape(b * c, 1, h, w), kernel[None, None])
+    else:
+        kh, kw = kernel.shape[-2:]
+        weight = kernel[:, None].expand(b, c, kh, kw).reshape(b * c, 1, kh, kw)
+        out = F.conv2d(x.reshape(1, b * c, h, w), weight, groups=b * c)
+    return out.reshape(b, c, out.shape[-2], out.shape[-1])
+
+
+def _filter2d(x: Tensor, kernel: Tensor, border: str = "reflect_101") -> Tensor:
+    """cv2.filter2D(x, -1, kernel, borderType=border) with the anchor at the kernel centre."""
+    kh, kw = kernel.shape[-2:]
+    return _grouped(_pad(x, kh // 2, kh - 1 - kh // 2, kw // 2, kw - 1 - kw // 2, border), kernel)
+
+
+def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
+    """cv2.sepFilter2D(x, -1, taps, taps): the same odd 1D kernel, (B, K) or (K,), along rows
+    and columns (one copy of the per-channel weights serves both passes)."""
+    b, c, h, w = x.shape
+    k = taps.shape[-1]
+    r = k // 2
+    x = _pad(x, r, r, r, r, border)
+    taps = taps.to(x.dtype)
+    if taps.dim() == 1:
+        x = F.conv2d(x.reshape(b * c, 1, h + 2 * r, w + 2 * r), taps.view(1, 1, 1, k))
+        x = F.conv2d(x, taps.view(1, 1, k, 1))
+        return x.reshape(b, c, h, w)
+    weight = taps[:, None].expand(b, c, k).reshape(b * c, 1, k)
+    x = F.conv2d(x.reshape(1, b * c, h + 2 * r, w + 2 * r), weight.view(b * c, 1, 1, k),
+                 groups=b * c)
+    x = F.conv2d(x, weight.view(b * c, 1, k, 1), groups=b * c)
+    return x.reshape(b, c, h, w)
+
+
+def _finish_like(out: Tensor, image: Tensor, batch: Tensor, single: bool) -> Tensor:
+    out = restore_format(finish(out, image.dtype, clamp=True), batch)
+    return out[0] if single else out
+
+
+def _per_sample(value, batch: int, like: Tensor, name: str, dtype=torch.float32) -> Tensor:
+    """A Python number or a ()/(B,) tensor -> a (B,) tensor of ``dtype`` on ``like``'s device."""
+    if isinstance(value, Tensor):
+        if value.dim() == 0:
+            value = value.reshape(1).expand(batch)
+        if value.shape != (batch,):
+            raise ValueError(f"{name} must be a number or a ({batch},) tensor, "
+                             f"got shape {tuple(value.shape)}")
+        return value.to(device=like.device, dtype=dtype)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number or a ({batch},) tensor, "
+                        f"got {type(value).__name__}")
+    return torch.full((batch,), value, dtype=dtype, device=like.device)
+
+
+def _bound(value, given: int | None, name: str, derive=None) -> int:
+    """The static largest value of a per-sample size: ``given``, the Python value itself, or (a
+    tensor with no ``given`` bound) one read from the device."""
+    if given is not None:
+        return check_int(given, name, low=1)
+    if isinstance(value, Tensor):
+        value = value.max().item()  # the only host read; pass the max_* argument to avoid it
+    return int(derive(value) if derive is not None else value)
+
+
+def _offsets(k: int, like: Tensor, dtype=torch.float32) -> Tensor:
+    """The (k,) tap offsets -(k // 2) .. k // 2, cached on the device."""
+    return constant(tuple(range(-(k // 2), k // 2 + 1)), like, dtype)
+
+
+def _span(size: int, like: Tensor) -> Tensor:
+    """(size,) int64: the smallest odd kernel size that reaches each tap of a centred row."""
+    return constant(tuple(2 * abs(i) + 1 for i in range(-(size // 2), size // 2 + 1)), like,
+                    torch.int64)
+
+
+def _outside(ksize: Tensor, size: int) -> Tensor:
+    """(B, size) True at the taps outside each sample's own odd ``ksize`` (centred)."""
+    return _span(size, ksize)[None, :] > ksize[:, None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Gaussian blur
+# ---------------------------------------------------------------------------------------------
+def gaussian_kernel_size(sigma: float) -> int:
+    """albumentations' (PIL's) kernel size for a sigma: ``int(sigma * 3.5) * 2 + 1``."""
+    return int(max(sigma, 0.0) * 3.5) * 2 + 1
+
+
+def _gaussian_taps(sigma: Tensor, ksize: Tensor, size: int, opencv_zero: bool = False) -> Tensor:
+    """(B, size) normalised Gaussian taps of per-sample odd length ``ksize`` (zero outside),
+    ``exp(-x^2 / (2 sigma^2))`` as cv2.getGaussianKernel and albumentations compute them.
+
+    ``opencv_zero``: sigma <= 0 means what it means to cv2.GaussianBlur (a sigma derived from the
+    size, and OpenCV's fixed kernels up to size 7); otherwise a sigma of 0 is the limit, a delta.
+    """
+    half_x2 = constant(tuple(-0.5 * i * i for i in range(-(size // 2), size // 2 + 1)), sigma)
+    if opencv_zero:
+        zero = sigma <= 0
+        derived = 0.3 * ((ksize.to(sigma.dtype) - 1) * 0.5 - 1) + 0.8
+        sigma = torch.where(zero, derived, sigma)
+    var = torch.addcmul(constant((1e-12,), sigma), sigma, sigma)   # no NaN at sigma = 0
+    g = (half_x2[None, :] / var[:, None]).exp_().masked_fill_(_outside(ksize, size), 0.0)
+    g = g / g.sum(-1, keepdim=True)
+    if opencv_zero:
+        table = _small_gaussian_table(size, sigma)
+        row = (ksize // 2).clamp(0, 3)
+        fixed = (ksize <= 7) & zero
+        g = torch.where(fixed[:, None], table.index_select(0, row), g)
+    return g
+
+
+def _fixed_point(taps: Tensor) -> Tensor:
+    """OpenCV's uint8 GaussianBlur kernel: the float kernel (B, size), centred and symmetric,
+    quantised to multiples of 1/256 by error diffusion from the outer taps inwards
+    (getGaussianKernelFixedPoint_ED), the centre tap taking what makes the sum exactly 1.
+
+    The diffusion telescopes: the first i quantised taps sum to round(256 * sum of the first i
+    float taps) (rounding x - n for an integer n is rounding x, minus n, away from exact ties),
+    so one cumulative sum replaces OpenCV's loop.
+    """
+    size = taps.shape[-1]
+    half = size // 2
+    if half == 0:
+        return torch.ones_like(taps)
+    run = torch.round(torch.cumsum(taps[:, :half].double() * 256, dim=-1))
+    outer = torch.diff(run, dim=-1, prepend=torch.zeros_like(run[:, :1]))
+    centre = 256 - 2 * run[:, -1:]
+    return (torch.cat([outer, centre, outer.flip(-1)], dim=-1) / 256).to(taps.dtype)
+
+
+def _gaussian_taps_py(k: int, sigma: float) -> tuple[float, ...]:
+    """cv2.getGaussianKernel(k, sigma) as Python floats (static kernels, cached on the device)."""
+    if sigma <= 0 and k in _SMALL_GAUSSIAN:
+        return _SMALL_GAUSSIAN[k]
+    if sigma <= 0:
+        sigma = 0.3 * ((k - 1) * 0.5 - 1) + 0.8
+    g = [math.exp(-0.5 * (i - k // 2) ** 2 / (sigma * sigma)) for i in range(k)]
+    total = sum(g)
+    return tuple(v / total for v in g)
+
+
+def _fixed_point_py(taps: tuple[float, ...]) -> tuple[float, ...]:
+    """:func:`_fixed_point` for one static kernel, in Python."""
+    half = len(taps) // 2
+    run, total, outer = 0.0, 0, []
+    for v in taps[:half]:
+        run += v * 256
+        q = round(run)                  # half-to-even, as cvRound
+        outer.append(q - total)
+        total = q
+    centre = 256 - 2 * total
+    return tuple(v / 256 for v in (*outer, centre, *outer[::-1]))
+
+
+def _small_gaussian_table(size: int, like: Tensor) -> Tensor:
+    """(4, size) OpenCV's fixed kernels of size 1, 3, 5, 7, centred in ``size`` taps."""
+    rows = []
+    for k in (1, 3, 5, 7):
+        values = [0.0] * size
+        for j, v in enumerate(_SMALL_GAUSSIAN[k]):
+            pos = size // 2 - k // 2 + j
+            if 0 <= pos < size:
+                values[pos] = v
+        rows.extend(values)
+    return constant(tuple(rows), like).reshape(4, size)
+
+
+def _check_kernel_size(kernel_size, name: str = "kernel_size", allow_zero: bool = True):
+    if isinstance(kernel_size, Tensor):
+        if kernel_size.is_floating_point() or kernel_size.dtype == torch.bool:
+            raise TypeError(f"{name} as a tensor must hold integers, got {kernel_size.dtype}")
+        return kernel_size
+    k = check_int(kernel_size, name, low=0 if allow_zero else 1)
+    if k % 2 == 0 and not (allow_zero and k == 0):
+        raise ValueError(f"{name} must be odd{' or 0' if allow_zero else ''}, got {k}")
+    return k
+
+
+def _gaussian_blur(x: Tensor, sigma: Tensor, ksize: Tensor, size: int,
+                   opencv_zero: bool = False) -> Tensor:
+    """Per-sample Gaussian blur of a float working image: (B,) sigma, (B,) odd ksize <= size."""
+    return _separable(x, _gaussian_taps(sigma, ksize, size, opencv_zero))
+
+
+def gaussian_blur(image: Tensor, kernel_size, sigma, *, max_kernel_size: int | None = None
+                  ) -> Tensor:
+    """Per sample ``cv2.GaussianBlur(img, (k, k), sigma, borderType=cv2.BORDER_REFLECT_101)``.
+
+    Args:
+        image: (B, C, H, W) or (C, H, W), uint8 or float.
+        kernel_size: odd int, or 0 to derive it from sigma as albumentations does
+            (``int(sigma * 3.5) * 2 + 1``), or a (B,) integer tensor of such values.
+        sigma: float or (B,) tensor. With an explicit ``kernel_size``, ``sigma <= 0`` means what
+            it means to OpenCV: ``0.3 * ((k - 1) * 0.5 - 1) + 0.8`` (OpenCV's fixed kernels for
+            k <= 7).
+        max_kernel_size: the largest kernel size in the batch, when ``kernel_size`` or ``sigma``
+            is a tensor; without it that bound is read from the device (one host sync).
+
+    For uint8 images the kernel is OpenCV's own 8-bit fixed-point one (multiples of 1/256, see
+    :func:`_fixed_point`), applied in float and rounded once, which reproduces
+    cv2.GaussianBlur's bit-exact uint8 path (up to float ties); float images use the float
+    kernel, as OpenCV does.
+
+    Examples:
+        >>> img = torch.zeros(1, 5, 5); img[0, 2, 2] = 1
+        >>> out = gaussian_blur(img, 3, 0.0)      # OpenCV's fixed [1/4, 1/2, 1/4] kernel
+        >>> out[0, 1:4, 2]
+        tensor([0.1250, 0.2500, 0.1250])
+    """
+    batch, single = as_batch(image)
+    b = batch.shape[0]
+    kernel_size = _check_kernel_size(kernel_size)
+    x = working(batch)
+    sig64 = _per_sample(sigma, b, x, "sigma", torch.float64)
+    sig = sig64.to(torch.float32)
+    if isinstance(kernel_size, int) and kernel_size > 0:
+        size, k = kernel_size, torch.full((b,), kernel_size, dtype=torch.int64, device=x.device)
+    elif isinstance(kernel_size, int) and not isinstance(sigma, Tensor):
+        size = gaussian_kernel_size(check_number(sigma, "sigma"))
+        k = torch.full((b,), size, dtype=torch.int64, device=x.device)
+    else:
+        from_sigma = torch.floor(sig64.clamp_min(0) * 3.5).to(torch.int64) * 2 + 1
+        if isinstance(kernel_size, int):  # 0: from sigma
+            k = from_sigma
+            size = _bound(sigma, max_kernel_size, "max_kernel_size",
+                          derive=lambda s: gaussian_kernel_size(float(s)))
+        else:
+            k = kernel_size.to(x.device)
+            k = torch.where(k == 0, from_sigma, k)
+            size = _bound(k, max_kernel_size, "max_kernel_size")
+        size += 1 - size % 2
+    taps = _gaussian_taps(sig, k, size, opencv_zero=True)
+    if image.dtype == torch.uint8:  # OpenCV's bit-exact fixed-point kernel for 8-bit images
+        taps = _fixed_point(taps)
+    out = _separable(x, taps)
+    return _finish_like(out, image, batch, single)
+
+
+# ---------------------------------------------------------------------------------------------
+# Box and median blur
+# ---------------------------------------------------------------------------------------------
+def _box_blur(x: Tensor, ksize: Tensor, size: int) -> Tensor:
+    """Per-sample normalised box filter (cv2.blur), odd (B,) ksize <= size."""
+    taps = (_span(size, ksize)[None, :] <= ksize[:, None]) / ksize[:, None]
+    return _separable(x, taps)
+
+
+def box_blur(image: Tensor, kernel_size, *, max_kernel_size: int | None = None) -> Tensor:
+    """Per sample ``cv2.blur(img, (k, k))`` (BORDER_REFLECT_101); ``kernel_size`` an odd int or
+    a (B,) tensor of odd sizes (then ``max_kernel_size`` avoids a host read)."""
+    batch, single = as_batch(image)
+    kernel_size = _check_kernel_size(kernel_size, allow_zero=False)
+    x = working(batch)
+    k = _per_sample(kernel_size, batch.shape[0], x, "kernel_size", torch.int64)
+    out = _box_blur(x, k, _bound(kernel_size, max_kernel_size, "max_kernel_size"))
+    return _finish_like(out, image, batch, single)
+
+
+def _median_blur(x: Tensor, ksize: Tensor, size: int) -> Tensor:
+    """Per-sample median over a (k, k) window, odd (B,) ksize <= size, replicated borders.
+
+    The window is always ``size`` wide; for a smaller k, the taps outside the sample's own window
+    are set to -inf and +inf in equal numbers (the outer ring is point-symmetric, so the first
+    half of the flattened window gets -inf and the second +inf), which leaves the median of the
+    whole window equal to the median of the inner one.
+    """
+    r = size // 2
+    b, c, h, w = x.shape
+    patches = _pad(x, r, r, r, r, "replicate").unfold(2, size, 1).unfold(3, size, 1)
+    span = constant(tuple(2 * max(abs(i - r), abs(j - r)) + 1 for i in range(size)
+                          for j in range(size)), x, torch.int64)
+    half = constant(tuple(-math.inf if i < size * size // 2 else math.inf
+                          for i in range(size * size)), x)
+    inside = span[None, :] <= ksize[:, None]                              # (B, size * size)
+    fill = half.reshape(size, size).to(x.dtype)
+    window = torch.where(inside.reshape(b, 1, 1, 1, size, size), patches, fill)
+    return window.reshape(b, c, h, w, size * size).median(dim=-1).values
+
+
+def median_blur(image: Tensor, kernel_size, *, max_kernel_size: int | None = None) -> Tensor:
+    """Per sample ``cv2.medianBlur(img, k)`` (replicated borders); ``kernel_size`` an odd int or
+    a (B,) tensor of odd sizes. Float images are filtered in float (albumentations rounds them to
+    uint8 first)."""
+    batch, single = as_batch(image)
+    kernel_size = _check_kernel_size(kernel_size, allow_zero=False)
+    x = working(batch)
+    k = _per_sample(kernel_size, batch.shape[0], x, "kernel_size", torch.int64)
+    out = _median_blur(x, k, _bound(kernel_size, max_kernel_size, "max_kernel_size"))
+    return _finish_like(out, image, batch, single)
+
+
+# ---------------------------------------------------------------------------------------------
+# Arbitrary kernels: filter2D, motion blur
+# ---------------------------------------------------------------------------------------------
+def filter2d(image: Tensor, kernel: Tensor) -> Tensor:
+    """Per sample ``cv2.filter2D(img, -1, kernel)``: correlation (the kernel is not flipped),
+    anchor at the kernel centre, BORDER_REFLECT_101. ``kernel`` is (kh, kw) or per-sample
+    (B, kh, kw). The result is saturated to the image's range."""
+    batch, single = as_batch(image)
+    if not isinstance(kernel, Tensor) or kernel.dim() not in (2, 3):
+        raise ValueError("kernel must be a (kh, kw) or (B, kh, kw) tensor")
+    if kernel.dim() == 3 and kernel.shape[0] != batch.shape[0]:
+        raise ValueError(f"kernel has batch size {kernel.shape[0]} but the image has "
+                         f"{batch.shape[0]}")
+    x = working(batch)
+    out = _filter2d(x, kernel.to(x.device))
+    return _finish_like(out, image, batch, single)
+
+
+def motion_kernel(kernel_size: Tensor, angle: Tensor, direction: Tensor, shift: Tensor,
+                  size: int) -> Tensor:
+    """albumentations' motion-blur line kernels, batched: (B, size, size) float32, each summing
+    to 1 and centred in the ``size`` grid.
+
+    For a sample with odd kernel size k (line half-length L = k // 2), k points
+    ``t = linspace(t0, t1, k)`` are placed at ``centre + t * (cos a, sin a) + shift``, rounded
+    half-to-even and clipped to the k x k frame; every pixel hit gets weight 1, then the kernel
+    is normalised. ``direction`` in [-1, 1] biases the segment: [t0, t1] is [-L, L] at 0,
+    [-L, L (1 - |d|)] when d < 0 and [-L (1 - d), L] when d > 0 (create_motion_kernel).
+
+    Args:
+        kernel_size: (B,) odd integers <= size.
+        angle: (B,) degrees.
+        direction: (B,) in [-1, 1].
+        shift: (B, 2) the (x, y) shift in pixels (albumentations' ``uniform(-1, 1) * L / 2``), or
+            zeros when shifts are not allowed.
+        size: the static grid size (odd).
+    """
+    f64 = torch.float64
+    k = kernel_size.to(torch.int64)
+    kf = k.to(f64)
+    length = torch.floor(kf / 2)                      # line_length and the centre, per sample
+    # [t0, t1] = L * [-(1 - max(d, 0)), 1 - max(-d, 0)]
+    d = direction.to(f64).clamp(-1.0, 1.0)
+    sign, flip = constant((-1.0, 1.0), d), constant((1.0, -1.0), d)
+    ends = length[:, None] * sign * (1 - (d[:, None] * flip).clamp_min(0))          # (B, 2)
+    t0, t1 = ends[:, :1], ends[:, 1:]
+    i = constant(tuple(range(size)), d)               # point index
+    # the very operations numpy uses, in its order (no fused multiply-adds: ties must round alike)
+    t = i[None, :] * ((t1 - t0) / (kf[:, None] - 1).clamp_min(1)) + t0
+    t = torch.where(i[None, :] == (kf[:, None] - 1), t1, t)   # numpy's linspace ends at stop
+    rad = torch.deg2rad(angle.to(f64))
+    unit = torch.stack([torch.cos(rad), torch.sin(rad)], dim=1)                    # (B, 2)
+    pos = (length[:, None, None] + unit[:, :, None] * t[:, None, :]) + shift.to(f64)[:, :, None]
+    pos = torch.round(pos)
+    pos = torch.minimum(pos.clamp_min(0), (kf - 1)[:, None, None])                 # (B, 2, size)
+    # into the centred size x size grid; points past the sample's own k go nowhere (-1)
+    offset = torch.floor((size - kf) / 2) * (size + 1)
+    flat = torch.addcmul(pos[:, 0] + offset[:, None], pos[:, 1], constant((size,), d))
+    flat = torch.where(i[None, :] < kf[:, None], flat, -1.0)
+    cells = constant(tuple(range(size * size)), d)
+    hit = (flat[:, :, None] == cells[None, None, :]).any(dim=1).to(torch.float32)
+    return (hit / hit.sum(-1, keepdim=True)).reshape(-1, size, size)
+
+
+def _identity_if_zero(kernel: Tensor) -> Tensor:
+    """A (B, kh, kw) kernel where all-zero kernels (skipped samples) become a centred delta."""
+    kh, kw = kernel.shape[-2:]
+    empty = kernel.abs().amax((-2, -1)) == 0                               # (B,)
+    delta = constant(tuple(1.0 if (i == kh // 2 and j == kw // 2) else 0.0
+                           for i in range(kh) for j in range(kw)), kernel).reshape(kh, kw)
+    return torch.where(empty[:, None, None], delta, kernel)
+
+
+def motion_blur(image: Tensor, kernel: Tensor) -> Tensor:
+    """Convolve with (B, k, k) motion kernels (from :func:`motion_kernel` or albumentations'
+    ``kernel`` param) as albumentations does: ``cv2.filter2D``, BORDER_REFLECT_101. An all-zero
+    kernel leaves its sample unchanged."""
+    batch, single = as_batch(image)
+    x = working(batch)
+    out = _filter2d(x, _identity_if_zero(kernel.to(x.device)))
+    return _finish_like(out, image, batch, single)
+
+
+# ---------------------------------------------------------------------------------------------
+# Defocus
+# ---------------------------------------------------------------------------------------------
+def _defocus_half(max_radius: int) -> int:
+    return max(8, max_radius)
+
+
+def defocus_kernel(radius: Tensor, alias_blur: Tensor, max_radius: int) -> Tensor:
+    """albumentations' defocus kernels, batched: (B, S, S) float32 with S = 2 max(8, max_radius)
+    + 1, each centred.
+
+    Per sample: the disc ``x^2 + y^2 <= r^2`` on the grid -n..n (n = max(8, r)), normalised to
+    sum 1, then ``cv2.GaussianBlur(disc, (k, k), alias_blur)`` with k = 3 for r <= 8, else 5,
+    which reads the disc's own frame with BORDER_REFLECT_101 (built here by reflecting the grid
+    coordinates about each sample's n before drawing the disc). Not renormalised afterwards, as in
+    albumentations. A radius of 0 gives a centred delta (the identity).
+    """
+    f32 = torch.float32
+    big = _defocus_half(max_radius)
+    size = 2 * big + 1
+    ext = big + 2                                     # room for the 5-tap blur
+    r = radius.to(torch.int64)
+    n = torch.clamp(r, min=8)                         # per-sample half size
+    coords = constant(tuple(range(-ext, ext + 1)), r, torch.int64)
+    nn_ = n[:, None]
+    folded = torch.where(coords.abs()[None, :] > nn_,
+                         torch.sign(coords)[None, :] * (2 * nn_ - coords.abs()[None, :]),
+                         coords[None, :])             # (B, E) reflect_101 about +-n
+    sq = folded * folded
+    r2 = (r * r)[:, None, None]
+    disc = ((sq[:, :, None] + sq[:, None, :]) <= r2).to(f32)            # (B, E, E)
+    inner = (coords.abs()[None, :] <= nn_)
+    frame = (inner[:, :, None] & inner[:, None, :]).to(f32)
+    count = (disc * frame).sum((-2, -1))
+    disc = disc / count[:, None, None]
+    # the blur's 5 taps (3-tap kernels padded with zeros), OpenCV's kernel for the sigma
+    ksize = torch.where(r <= 8, 3, 5)
+    taps = _gaussian_taps(alias_blur.to(f32), ksize, 5, opencv_zero=True)        # (B, 5)
+    blurred = _grouped(disc[:, None], taps[:, None, :])                           # rows
+    blurred = _grouped(blurred, taps[:, :, None])[:, 0]                           # (B, S, S)
+    inner = inner[:, 2:-2]
+    blurred = blurred * (inner[:, :, None] & inner[:, None, :]).to(f32)
+    delta = constant(tuple(1.0 if i == big and j == big else 0.0
+                           for i in range(size) for j in range(size)), blurred)
+    return torch.where((r == 0)[:, None, None], delta.reshape(size, size), blurred)
+
+
+def _defocus(x: Tensor, radius: Tensor, alias_blur: Tensor, max_radius: int,
+             max_value: float) -> Tensor:
+    kernel = defocus_kernel(radius, alias_blur, max_radius)
+    return _filter2d(x, kernel).clamp_(0, max_value)
+
+
+def defocus(image: Tensor, radius, alias_blur, *, max_radius: int | None = None) -> Tensor:
+    """albumentations' ``defocus(img, radius, alias_blur)``: ``cv2.filter2D`` with the kernel of
+    :func:`defocus_kernel`. ``radius`` an int >= 0 or a (B,) tensor (then ``max_radius`` avoids a
+    host read); ``alias_blur`` a float or (B,) tensor."""
+    batch, single = as_batch(image)
+    if not isinstance(radius, Tensor):
+        check_int(radius, "radius", low=0)
+    x = working(batch)
+    b = batch.shape[0]
+    r = _per_sample(radius, b, x, "radius", torch.int64)
+    a = _per_sample(alias_blur, b, x, "alias_blur")
+    out = _defocus(x, r, a, _bound(radius, max_radius, "max_radius"), _max_of(image))
+    return _finish_like(out, image, batch, single)
+
+
+def _max_of(image: Tensor) -> float:
+    return 255.0 if image.dtype == torch.uint8 else 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Zoom blur
+# ---------------------------------------------------------------------------------------------
+def _zoom_axis(z: Tensor, n: int) -> tuple[Tensor, Tensor]:
+    """One axis of albumentations' central_zoom as OpenCV's linear resize reads it.
+
+    For zoom factors z (B, K) float64 and an axis of n pixels: the centre crop of ceil(n / z)
+    pixels starting at (n - ceil(n / z)) // 2 is resized to int(ceil(n / z) * z) pixels and
+    trimmed back to n, centred. Returns the first source tap (B, K, n) int64 and the weight of
+    the second one (B, K, n) float32, with cv2.resize's float32 coordinate and edge clamping.
+    """
+    crop = torch.ceil(n / z)
+    top = torch.floor((n - crop) / 2)
+    out = torch.floor(crop * z)
+    trim = torch.floor((out - n) / 2)
+    scale = 1.0 / (out / crop)                                # cv2: 1 / (dst / src), double
+    dst = constant(tuple(range(n)), z, torch.float64)
+    f = ((dst + trim[..., None] + 0.5) * scale[..., None] - 0.5).to(torch.float32)
+    s = torch.floor(f)
+    frac = f - s
+    last = (crop - 1)[..., None].to(torch.float32)
+    frac = torch.where((s < 0) | (s >= last), 0.0, frac)
+    s = torch.minimum(s.clamp_min(0), last)
+    return (s + top[..., None].to(torch.float32)).to(torch.int64), frac
+
+
+def _zoom_blur(x: Tensor, zoom_factors: Tensor, max_value: float,
+               chunk: int = _ZOOM_CHUNK) -> Tensor:
+    """albumentations' zoom_blur on a float working image: the mean of the image and its central
+    zooms by each factor >= 1 in ``zoom_factors`` (B, K); entries < 1 (0) are unused slots."""
+    b, c, h, w = x.shape
+    z = zoom_factors.to(device=x.device, dtype=torch.float64)
+    used = z >= 1
+    z = torch.where(used, z, 1.0)
+    weight = used.to(x.dtype) / (used.sum(-1, keepdim=True) + 1).to(x.dtype)      # (B, K)
+    y0, fy = _zoom_axis(z, h)
+    x0, fx = _zoom_axis(z, w)
+    y1 = (y0 + 1).clamp_max(h - 1)
+    x1 = (x0 + 1).clamp_max(w - 1)
+    fy, fx = fy.to(x.dtype), fx.to(x.dtype)
+    out = x * (1 - weight.sum(-1))[:, None, None, None]
+    for start in range(0, z.shape[1], chunk):
+        sl = slice(start, start + chunk)
+        g = y0[:, sl].shape[1]
+        src = x[:, None].expand(b, g, c, h, w)
+
+        def rows(idx):
+            return torch.gather(src, 3, idx[:, :, None, :, None].expand(b, g, c, h, w))
+
+        tmp = torch.lerp(rows(y0[:, sl]), rows(y1[:, sl]), fy[:, sl, None, :, None])
+
+        def cols(idx):
+            return torch.gather(tmp, 4, idx[:, :, None, None, :].expand(b, g, c, h, w))
+
+        tmp = torch.lerp(cols(x0[:, sl]), cols(x1[:, sl]), fx[:, sl, None, None, :])
+        out = out + torch.einsum("bg,bgchw->bchw", weight[:, sl], tmp)
+    return out.clamp_(0, max_value)
+
+
+def zoom_blur(image: Tensor, zoom_factors: Tensor) -> Tensor:
+    """albumentations' ``zoom_blur(img, zoom_factors)`` per sample: the average of the image and
+    its centre crops zoomed back to full size (bilinear, as cv2.resize) by each factor.
+
+    ``zoom_factors`` is (K,) or (B, K); entries below 1 (e.g. 0) are unused slots, so that
+    samples with different numbers of factors share one tensor. The cost grows with K."""
+    batch, single = as_batch(image)
+    x = working(batch)
+    z = zoom_factors if zoom_factors.dim() == 2 else zoom_factors[None].expand(batch.shape[0], -1)
+    out = _zoom_blur(x, z, _max_of(image))
+    return _finish_like(out, image, batch, single)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sharpen, Emboss
+# ---------------------------------------------------------------------------------------------
+def _sharpen_kernel(alpha: Tensor, lightness: Tensor) -> Tensor:
+    """(B, 3, 3): (1 - a) * I + a * [[-1, -1, -1], [-1, 8 + lightness, -1], [-1, -1, -1]]."""
+    a = alpha.to(torch.float32)[:, None]
+    ring = constant((-1.0, -1.0, -1.0, -1.0, 0.0, -1.0, -1.0, -1.0, -1.0), a)
+    centre = constant((0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0), a)
+    light = (1 - a) + a * (8 + lightness.to(torch.float32)[:, None])
+    return (a * ring + light * centre).reshape(-1, 3, 3)
+
+
+def _emboss_kernel(alpha: Tensor, strength: Tensor) -> Tensor:
+    """(B, 3, 3): (1 - a) * I + a * [[-1 - s, -s, 0], [-s, 1, s], [0, s, 1 + s]]."""
+    a = alpha.to(torch.float32)[:, None]
+    s = strength.to(torch.float32)[:, None]
+    pattern = constant((-1.0, -1.0, 0.0, -1.0, 0.0, 1.0, 0.0, 1.0, 1.0), a)   # the s terms
+    base = constant((-1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0), a)
+    centre = constant((0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0), a)
+    return ((1 - a) * centre + a * (base + s * pattern)).reshape(-1, 3, 3)
+
+
+def sharpen(image: Tensor, alpha, lightness) -> Tensor:
+    """albumentations' Sharpen (method="kernel"): ``cv2.filter2D`` with
+    ``(1 - alpha) I + alpha L`` (L the Laplacian sharpening kernel with centre 8 + lightness),
+    saturated to the image's range."""
+    batch, single = as_batch(image)
+    x = working(batch)
+    b = batch.shape[0]
+    kernel = _sharpen_kernel(_per_sample(alpha, b, x, "alpha"),
+                             _per_sample(lightness, b, x, "lightness"))
+    out = _filter2d(x, kernel)
+    return _finish_like(out, image, batch, single)
+
+
+def _sharpen_gaussian(x: Tensor, alpha: Tensor, kernel_size: int, sigma: float,
+                      max_value: float) -> Tensor:
+    taps = _gaussian_taps_py(kernel_size, sigma)
+    if max_value == 255.0:  # uint8 images: OpenCV's fixed-point kernel
+        taps = _fixed_point_py(taps)
+    taps = constant(taps, x)
+    blurred = _separable(x, taps)
+    a = alpha.to(x.dtype)[:, None, None, None]
+    return torch.lerp(x, blurred, -a).clamp_(0, max_value)    # x + a (x - blurred)
+
+
+def sharpen_gaussian(image: Tensor, alpha, kernel_size: int, sigma: float) -> Tensor:
+    """albumentations' Sharpen (method="gaussian"): the unsharp mask ``img + alpha * (img -
+    cv2.GaussianBlur(img, (k, k), sigma))``, saturated. Computed in float (albumentations
+    subtracts uint8 arrays, which wraps around where the blur is brighter)."""
+    batch, single = as_batch(image)
+    kernel_size = _check_kernel_size(kernel_size, allow_zero=False)
+    sigma = check_number(sigma, "sigma")
+    x = working(batch)
+    a = _per_sample(alpha, batch.shape[0], x, "alpha")
+    out = _sharpen_gaussian(x, a, kernel_size, sigma, _max_of(image))
+    return _finish_like(out, image, batch, single)
+
+
+def emboss(image: Tensor, alpha, strength) -> Tensor:
+    """albumentations' Emboss: ``cv2.filter2D`` with ``(1 - alpha) I + alpha E(strength)``,
+    saturated to the image's range."""
+    batch, single = as_batch(image)
+    x = working(batch)
+    b = batch.shape[0]
+    kernel = _emboss_kernel(_per_sample(alpha, b, x, "alpha"),
+                            _per_sample(strength, b, x, "strength"))
+    out = _filter2d(x, kernel)
+    return _finish_like(out, image, batch, single)
