@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from .core import geometry
 from .core.state import TARGET_KINDS
 from .core.targets import BboxParams, KeypointParams
-from .core.transform import GeometricTransform, Params, Transform, _both
+from .core.transform import GeometricTransform, Params, Transform, combine_masks
 from .core.validation import check_int, check_p
 
 __all__ = ["Compose", "OneOf", "SomeOf", "Sequential", "OneOrOther", "RandomOrder"]
@@ -101,7 +101,7 @@ class Compose(_Container):
 
     def _run(self, state, rng, params, mask, force=False):
         rng, apply = self._own_draws(rng, params, force)
-        inner = _both(apply, mask)
+        inner = combine_masks(apply, mask)
         outer_fuse, state.fuse = state.fuse, state.fuse and self.fuse
         used = []
         for i, t in enumerate(self.transforms):
@@ -119,7 +119,7 @@ class Sequential(_Container):
 
     def _run(self, state, rng, params, mask, force=False):
         rng, apply = self._own_draws(rng, params, force)
-        inner = _both(apply, mask)
+        inner = combine_masks(apply, mask)
         used = [t._run(state, rng, None if params is None else params["transforms"][i], inner)
                 for i, t in enumerate(self.transforms)]
         return {"apply": apply, "transforms": used}
@@ -146,7 +146,7 @@ class OneOf(_Container):
     def _run(self, state, rng, params, mask, force=False):
         rng, apply = self._own_draws(rng, params, force)
         choice = params["choice"] if params is not None else rng.choice(self.weights)
-        inner = _both(apply, mask)
+        inner = combine_masks(apply, mask)
         children = list(self.transforms)
         sizes = {tuple(t.output_size(state.size)) for t in children
                  if isinstance(t, GeometricTransform)}
@@ -159,7 +159,7 @@ class OneOf(_Container):
                                  "the batch could not keep one shape")
             used = []
             for i, t in enumerate(children):
-                sub = _both(choice == i, inner)
+                sub = combine_masks(choice == i, inner)
                 used.append(t._run(state, rng, None if params is None else params["transforms"][i],
                                    sub, force=True))
         return {"apply": apply, "choice": choice, "transforms": used}
@@ -172,7 +172,8 @@ class OneOf(_Container):
         used, matrix = [], None
         for i, t in enumerate(self.transforms):
             p_i = (Params.of(params["transforms"][i], state.batch_size, state.device)
-                   if params is not None else t._draw(rng, state.batch_size, size, force=True))
+                   if params is not None
+                   else t._draw(rng, state.batch_size, size, force=True, channels=state.channels))
             used.append(p_i)
             m_i = t.placed_matrix(p_i, size, None)
             matrix = m_i if matrix is None else torch.where((choice == i)[:, None, None], m_i, matrix)
@@ -240,13 +241,13 @@ class SomeOf(_Container):
     def _run(self, state, rng, params, mask, force=False):
         rng, apply = self._own_draws(rng, params, force)
         counts = params["counts"] if params is not None else self._counts(rng)
-        inner = _both(apply, mask)
+        inner = combine_masks(apply, mask)
         used = []
         repeats = self.n if self.replace else 1
         for i, t in enumerate(self.transforms):
             runs = []
             for r in range(repeats):
-                sub = _both(counts[:, i] > r, inner)
+                sub = combine_masks(counts[:, i] > r, inner)
                 runs.append(t._run(state, rng,
                                    None if params is None else params["transforms"][i][r], sub))
             used.append(runs)
@@ -275,12 +276,12 @@ class RandomOrder(SomeOf):
             order = rng.integers(0, k - 1, (self.n,))
         else:
             order = rng.permutation(k)[:, :self.n]
-        inner = _both(apply, mask)
+        inner = combine_masks(apply, mask)
         used = []
         for step in range(self.n):
             step_used = []
             for i, t in enumerate(self.transforms):
-                sub = _both(order[:, step] == i, inner)
+                sub = combine_masks(order[:, step] == i, inner)
                 step_used.append(t._run(state, rng,
                                         None if params is None else params["steps"][step][i], sub))
             used.append(step_used)

@@ -12,23 +12,32 @@ import math
 import torch
 from torch import Tensor
 
+from . import constants
+
 DTYPE = torch.float64
 
 
+def scalar(value: float, device) -> Tensor:
+    """A 0-d float64 constant on ``device`` (cached; broadcast instead of filling a batch)."""
+    return constants.scalar(value, device, DTYPE)
+
+
 def _batch(value, like: Tensor) -> Tensor:
+    """A (B,) float64 tensor from a (B,) tensor or a number (a broadcast view, no kernel)."""
     if isinstance(value, Tensor):
-        return value.to(device=like.device, dtype=DTYPE)
-    return torch.full(like.shape, float(value), device=like.device, dtype=DTYPE)
+        return value.to(device=like.device, dtype=DTYPE).expand(like.shape)
+    return scalar(value, like.device).expand(like.shape)
 
 
 def from_rows(a, b, c, d, e, f, g=0.0, h=0.0, i=1.0, *, like: Tensor) -> Tensor:
-    """[[a, b, c], [d, e, f], [g, h, i]] with each entry a (B,) tensor or a number."""
+    """[[a, b, c], [d, e, f], [g, h, i]] with each entry a (B,) tensor or a number: one kernel."""
     entries = [_batch(v, like) for v in (a, b, c, d, e, f, g, h, i)]
     return torch.stack(entries, dim=-1).reshape(*like.shape, 3, 3)
 
 
 def identity(batch_size: int, device) -> Tensor:
-    return torch.eye(3, dtype=DTYPE, device=device).expand(batch_size, 3, 3)
+    eye = constants.cached(("eye", torch.device(device)), lambda: torch.eye(3, dtype=DTYPE).to(device))
+    return eye.expand(batch_size, 3, 3)
 
 
 def translation(tx, ty, *, like: Tensor) -> Tensor:
@@ -56,6 +65,16 @@ def crop_resize(x0, y0, width, height, out_size: tuple[int, int], *, like: Tenso
     sy = _batch(out_size[0], like) / _batch(height, like)
     x0, y0 = _batch(x0, like), _batch(y0, like)
     return from_rows(sx, 0.0, (0.5 - x0) * sx - 0.5, 0.0, sy, (0.5 - y0) * sy - 0.5, like=like)
+
+
+def crop_resize_box(box: Tensor, out_size: tuple[int, int]) -> Tensor:
+    """crop_resize from (B, 4) windows (x_min, y_min, x_max, y_max) in pixels, in a few vector ops."""
+    box = box.to(DTYPE)
+    start, size = box[:, :2], box[:, 2:] - box[:, :2]
+    scale = constants.constant((out_size[1], out_size[0]), box) / size       # (B, 2): sx, sy
+    shift = (0.5 - start) * scale - 0.5
+    zero = box.new_zeros(()).expand(box.shape[0])
+    return from_rows(scale[:, 0], zero, shift[:, 0], zero, scale[:, 1], shift[:, 1], like=zero)
 
 
 def rotation(angle_deg, center: tuple[float, float], scale=1.0, *, like: Tensor) -> Tensor:

@@ -22,6 +22,8 @@ import math
 import torch
 from torch import Tensor
 
+from . import constants
+
 MASK32 = 0xFFFFFFFF
 _WEYL = 0x9E3779B9
 _BLOCK = 64  # bank columns produced per pass
@@ -84,18 +86,10 @@ def derive_key(key: Tensor, stream: int) -> Tensor:
     return (key ^ _const((_mix_host(stream * 2 + 1), _mix_host(stream * 2 + 2)), key.device))
 
 
-_CACHE: dict = {}
-
-
 def _const(values: tuple[int, ...], device) -> Tensor:
     """A small int64 constant on ``device``, made once per device (no per-call host copy)."""
-    key = ("const", values, torch.device(device))
-    if torch.compiler.is_compiling():
-        return torch.tensor(values, dtype=torch.int64, device=device)
-    out = _CACHE.get(key)
-    if out is None:
-        out = _CACHE[key] = torch.tensor(values, dtype=torch.int64).to(device)
-    return out
+    return constants.cached(("int64", values, torch.device(device)),
+                            lambda: torch.tensor(values, dtype=torch.int64).to(device))
 
 
 def _hashed_grid(rows: int, start: int, cols: int, device) -> Tensor:
@@ -106,17 +100,12 @@ def _hashed_grid(rows: int, start: int, cols: int, device) -> Tensor:
     row is hashed before the column is added so that any batch size and column count stay
     distinct.
     """
-    key = ("grid", rows, start, cols, torch.device(device))
-    out = None if torch.compiler.is_compiling() else _CACHE.get(key)
-    if out is None:
+    def make() -> Tensor:
         r = hash32(torch.arange(rows, device=device, dtype=torch.int64))[:, None]
         c = torch.arange(start, start + cols, device=device, dtype=torch.int64)[None, :]
-        out = hash32((r + c) & MASK32)
-        if not torch.compiler.is_compiling():
-            if len(_CACHE) > 256:
-                _CACHE.clear()
-            _CACHE[key] = out
-    return out
+        return hash32((r + c) & MASK32)
+
+    return constants.cached(("grid", rows, start, cols, torch.device(device)), make)
 
 
 class Random:
@@ -185,6 +174,8 @@ class Random:
                 shape: tuple[int, ...] = ()) -> Tensor:
         """Uniform in [low, high); low/high may be floats or (B, ...) tensors."""
         u = self._unit(tuple(shape))
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and (low, high) == (0, 1):
+            return u
         return low + u * (high - low)
 
     def log_uniform(self, low: float, high: float, shape: tuple[int, ...] = ()) -> Tensor:

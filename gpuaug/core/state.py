@@ -101,6 +101,11 @@ class State:
             for entry in self.points.values():
                 entry.valid = entry.valid & T.keypoints_visible(entry.boxes, self.size)
 
+    @property
+    def channels(self) -> int:
+        """The channel count of the widest image of the call (1 without images)."""
+        return max((image.shape[1] for image in self.images.values()), default=1)
+
     # ---- pixels -------------------------------------------------------------------------
     def pixel_images(self) -> dict[str, Tensor]:
         """The images as float working tensors, resampled: what a pixel transform reads."""

@@ -48,7 +48,8 @@ def finish(out: Tensor, dtype: torch.dtype, clamp: bool = False) -> Tensor:
     if dtype == torch.uint8:
         if out.dtype == torch.uint8:
             return out
-        return (out + 0.5).floor_().clamp_(0, 255).to(torch.uint8)
+        # clamp, then truncation of a non-negative value is the floor: half-up in three passes
+        return (out + 0.5).clamp_(0, 255).to(torch.uint8)
     if clamp:
         out = out.clamp(0.0, 1.0)
     return out.to(dtype)

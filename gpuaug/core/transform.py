@@ -37,11 +37,12 @@ class Params(dict):
         return out
 
     def like(self) -> Tensor:
-        """A (B,) float64 zero tensor on the batch's device, for the matrix builders."""
-        return torch.zeros(self.batch_size, dtype=geometry.DTYPE, device=self.device)
+        """A (B,) float64 zero view on the batch's device (shape and device for the matrix
+        builders; a broadcast constant, so it costs no kernel)."""
+        return geometry.scalar(0.0, self.device).expand(self.batch_size)
 
 
-def _both(a: Tensor | None, b: Tensor | None) -> Tensor | None:
+def combine_masks(a: Tensor | None, b: Tensor | None) -> Tensor | None:
     if a is None:
         return b
     if b is None:
@@ -59,6 +60,10 @@ class Transform(nn.Module):
             same on CPU and CUDA, eager and compiled. Without it, torch's default generator on
             the data's device governs (``torch.manual_seed`` works).
     """
+
+    # transforms whose draws depend on the number of channels (per-channel noise, random colours)
+    # declare it, and their ``sample`` receives ``channels=`` (the widest image of the call)
+    sample_needs_channels: ClassVar[bool] = False
 
     bbox_params: BboxParams | None = None
     keypoint_params: KeypointParams | None = None
@@ -97,10 +102,11 @@ class Transform(nn.Module):
         return Random(rng.batch_size, rng.device, key, self.same_on_batch)
 
     def _draw(self, rng: Random, batch_size: int, image_size: tuple[int, int],
-              force: bool = False) -> Params:
+              force: bool = False, channels: int = 1) -> Params:
         rng = self._rng(rng)
         apply = None if force or self.p >= 1.0 else rng.bernoulli(self.p)
-        params = Params.of(self.sample(rng, batch_size, image_size), batch_size, rng.device)
+        extra = {"channels": channels} if self.sample_needs_channels else {}
+        params = Params.of(self.sample(rng, batch_size, image_size, **extra), batch_size, rng.device)
         params["apply"] = apply
         return params
 
@@ -160,9 +166,9 @@ class PixelTransform(Transform):
         raise NotImplementedError
 
     def _run(self, state, rng, params, mask, force=False):
-        params = (self._draw(rng, state.batch_size, state.size, force) if params is None
-                  else Params.of(params, state.batch_size, state.device))
-        apply = _both(params.get("apply"), mask)
+        params = (self._draw(rng, state.batch_size, state.size, force, state.channels)
+                  if params is None else Params.of(params, state.batch_size, state.device))
+        apply = combine_masks(params.get("apply"), mask)
         effective = params
         if apply is not None and self.identity_params is not None:
             effective = dict(params)
@@ -231,15 +237,15 @@ class GeometricTransform(Transform):
                       mask: Tensor | None) -> Tensor:
         """The (B, 3, 3) matrix with skipped samples replaced."""
         m = self.matrix(params, image_size)
-        apply = _both(params.get("apply"), mask)
+        apply = combine_masks(params.get("apply"), mask)
         if apply is not None:
             m = torch.where(apply[:, None, None], m, self.skip_matrix(image_size, params.like()))
         return m
 
     def _run(self, state, rng, params, mask, force=False):
         size = state.size
-        params = (self._draw(rng, state.batch_size, size, force) if params is None
-                  else Params.of(params, state.batch_size, state.device))
+        params = (self._draw(rng, state.batch_size, size, force, state.channels)
+                  if params is None else Params.of(params, state.batch_size, state.device))
         m = self.placed_matrix(params, size, mask)
         state.add_geometry(m, self.output_size(size), **self.warp_settings())
         return params

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
-from . import geometry
+from . import constants, geometry
+from .constants import constant  # noqa: F401  (re-exported: the per-channel constant helper)
 
 _QUANT = 32.0  # OpenCV's INTER_TAB_SIZE
 _CUBIC_A = -0.75
@@ -180,10 +181,10 @@ def taps(base: Tensor, frac: Tensor, n: int, interpolation: str,
     """Tap indices (..., k) int64 and weights (..., k) float32 around integer positions ``base``
     with fractions ``frac``, in a frame of n pixels; taps outside under ``constant`` weigh zero."""
     if interpolation == "cubic":
-        offsets = torch.arange(-1, 3, device=base.device)
+        offsets = constants.arange(-1, 3, base.device)
         weights = _cubic_weights(frac)
     else:  # linear (area in a warp is linear, as in OpenCV)
-        offsets = torch.arange(0, 2, device=base.device)
+        offsets = constants.arange(0, 2, base.device)
         weights = torch.stack([1 - frac, frac], dim=-1)
     idx, valid = fold_index(base[..., None] + offsets, n, border)
     if valid is not None:
@@ -214,7 +215,7 @@ def area_taps(lo: Tensor, hi: Tensor, n: int, k: int) -> tuple[Tensor, Tensor]:
     """
     lo_c, hi_c = lo.clamp(0, n), hi.clamp(0, n)
     first = torch.floor(lo_c).clamp(max=n - 1)
-    cells = first[..., None] + torch.arange(k, device=lo.device, dtype=lo.dtype)
+    cells = first[..., None] + constants.arange(0, k, lo.device, lo.dtype)
     overlap = (torch.minimum(cells + 1, hi_c[..., None]) - torch.maximum(cells, lo_c[..., None]))
     overlap = overlap.clamp(min=0)
     length = (hi_c - lo_c).clamp(min=1e-12)
@@ -232,7 +233,7 @@ def area_upscale_taps(coord: Tensor, scale: Tensor, forward: Tensor, n: int) -> 
     output index and the offset are separated so that ``dx * scale`` is OpenCV's own double
     product: its floor decides the tap, and OpenCV's rounding of it is part of its result.
     """
-    dx = torch.arange(coord.shape[-1], device=coord.device, dtype=coord.dtype)
+    dx = constants.arange(0, coord.shape[-1], coord.device, coord.dtype)
     offset = coord[..., :1] + 0.5 - 0.5 * scale            # source edge of the first output pixel
     whole = torch.round(offset)
     aligned = (offset - whole).abs() < 1e-7
@@ -301,10 +302,15 @@ class Resampler:
             if self.separable:
                 # invert x' = m00 x + m02 directly (1 / m00 is cv2.resize's scale_x, bit for bit)
                 m = seg.matrix
-                a, e = 1.0 / m[:, 0, 0, None], 1.0 / m[:, 1, 1, None]
-                u, v = a * (u - m[:, 0, 2, None]), e * (v - m[:, 1, 2, None])
-                du, dv = du * a.abs(), dv * e.abs()
-                self.fu, self.fv = self.fu * m[:, 0, 0, None].abs(), self.fv * m[:, 1, 1, None].abs()
+                diag = m[:, (0, 1), (0, 1)]                     # (B, 2): m00, m11
+                inv = 1.0 / diag
+                u, v = inv[:, :1] * (u - m[:, 0, 2, None]), inv[:, 1:] * (v - m[:, 1, 2, None])
+                scale, fwd = inv.abs(), diag.abs()
+                if du is None:
+                    du, dv, self.fu, self.fv = scale[:, :1], scale[:, 1:], fwd[:, :1], fwd[:, 1:]
+                else:
+                    du, dv = du * scale[:, :1], dv * scale[:, 1:]
+                    self.fu, self.fv = self.fu * fwd[:, :1], self.fv * fwd[:, 1:]
             else:
                 inv = geometry.inverse(seg.matrix)
                 u, v = _affine_coords(inv.to(torch.float32), u, v, seg.projective)
@@ -328,11 +334,10 @@ class Resampler:
     def _plan_separable(self):
         ho, wo = self.out_size
         dt = geometry.DTYPE
-        x = torch.arange(wo, device=self.device, dtype=dt).expand(self.batch_size, wo)
-        y = torch.arange(ho, device=self.device, dtype=dt).expand(self.batch_size, ho)
-        ones_x = torch.ones(self.batch_size, 1, device=self.device, dtype=dt)
-        self.fu = self.fv = ones_x  # forward scales (output pixels per source pixel)
-        u, v, du, dv = self._walk(x, y, ones_x, ones_x)
+        x = constants.arange(0, wo, self.device, dt).expand(self.batch_size, wo)
+        y = constants.arange(0, ho, self.device, dt).expand(self.batch_size, ho)
+        self.fu = self.fv = None  # forward scales (output pixels per source pixel)
+        u, v, du, dv = self._walk(x, y)
         self.u, self.v, self.du, self.dv = u, v, du, dv
 
     def _plan_2d(self):
@@ -345,8 +350,8 @@ class Resampler:
         if len(segments) == 1:
             self.fixed_projective = segments[0].matrix
             return
-        x = torch.arange(wo, device=self.device, dtype=torch.float32).view(1, 1, wo)
-        y = torch.arange(ho, device=self.device, dtype=torch.float32).view(1, ho, 1)
+        x = constants.arange(0, wo, self.device, torch.float32).view(1, 1, wo)
+        y = constants.arange(0, ho, self.device, torch.float32).view(1, ho, 1)
         u, v, _, _ = self._walk(x, y)
         self.u, self.v = u.expand(self.batch_size, ho, wo), v.expand(self.batch_size, ho, wo)
 
@@ -528,8 +533,8 @@ def _opencv_perspective_fixed(m: Tensor, ho: int, wo: int, scale: float) -> tupl
     scale / (M6 x + M7 y + M8))`` with ties to even, in units of 1/scale pixel (scale 32 for
     linear and cubic, 1 for nearest)."""
     inv = geometry.inverse(m)
-    x = torch.arange(wo, device=m.device, dtype=m.dtype)
-    y = torch.arange(ho, device=m.device, dtype=m.dtype)
+    x = constants.arange(0, wo, m.device, m.dtype)
+    y = constants.arange(0, ho, m.device, m.dtype)
 
     def row(r):  # (B, Ho, Wo): the row term first, then the column term, as OpenCV adds them
         return (inv[:, r, 1, None] * y + inv[:, r, 2, None])[:, :, None] + inv[:, r, 0, None, None] * x
@@ -553,8 +558,8 @@ def _opencv_affine_fixed(m: Tensor, ho: int, wo: int):
     a11, a22, a12, a21 = m4 * d, m0 * d, -m1 * d, -m3 * d
     b1 = -a11 * m2 - a12 * m5
     b2 = -a21 * m2 - a22 * m5
-    x = torch.arange(wo, device=m.device, dtype=m.dtype)
-    y = torch.arange(ho, device=m.device, dtype=m.dtype)
+    x = constants.arange(0, wo, m.device, m.dtype)
+    y = constants.arange(0, ho, m.device, m.dtype)
     scale = 1024.0
 
     def fixed(t: Tensor) -> Tensor:
@@ -621,17 +626,4 @@ def _blend_fill(out: Tensor, cov: Tensor, fill) -> Tensor:
     return cov * out + (1 - cov) * _fill_tensor(fill, out)
 
 
-_CONSTANTS: dict = {}
-
-
-def constant(values: tuple, like: Tensor, dtype: torch.dtype | None = None) -> Tensor:
-    """A small constant tensor on ``like``'s device (``like``'s dtype unless ``dtype``), copied
-    there once (no per-call host copy)."""
-    key = (tuple(float(v) for v in values), like.device, dtype or like.dtype)
-    if torch.compiler.is_compiling():
-        return torch.tensor(key[0], dtype=key[2], device=like.device)
-    out = _CONSTANTS.get(key)
-    if out is None:
-        out = _CONSTANTS[key] = torch.tensor(key[0], dtype=key[2]).to(like.device)
-    return out
 

@@ -22,6 +22,7 @@ import math
 import torch
 
 from ..core import geometry
+from ..core.constants import constant
 from ..core.transform import GeometricTransform, Params
 from ..core.validation import (_describe, check_choice, check_int, check_number, to_int_range,
                                to_range, to_size)
@@ -47,6 +48,11 @@ def _starts(rng, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
     """albumentations' (h_start, w_start): two uniforms in [0, 1) per sample, float64."""
     u = rng.uniform(shape=(2,)).to(geometry.DTYPE)
     return u[:, 0], u[:, 1]
+
+
+def _starts_wh(rng) -> torch.Tensor:
+    """Two uniforms in [0, 1) per sample as (B, 2): (w_start, h_start)."""
+    return rng.uniform(shape=(2,)).to(geometry.DTYPE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,9 +382,7 @@ class _SizedCrop(GeometricTransform):
         return self.size
 
     def matrix(self, params: Params, image_size):
-        crop = params["crop"].to(geometry.DTYPE)
-        x0, y0, x1, y1 = crop.unbind(1)
-        return geometry.crop_resize(x0, y0, x1 - x0, y1 - y0, self.size, like=x0)
+        return geometry.crop_resize_box(params["crop"], self.size)
 
     def extra_repr(self) -> str:
         return (f"size={self.size}, interpolation={self.base_interpolation!r}, "
@@ -525,24 +529,23 @@ class RandomResizedCrop(_SizedCrop):
         h, w = image_size
         area = h * w
         dt = geometry.DTYPE
-        u_area = rng.uniform(shape=(self.tries,)).to(dt)
-        u_ratio = rng.uniform(shape=(self.tries,)).to(dt)
-        target = self.scale[0] * area + u_area * ((self.scale[1] - self.scale[0]) * area)
+        # ten tries per sample, each an area fraction and a log aspect ratio: (B, tries, 2)
+        u = rng.uniform(shape=(self.tries, 2)).to(dt)
         log_lo, log_hi = math.log(self.ratio[0]), math.log(self.ratio[1])
-        aspect = torch.exp(log_lo + u_ratio * (log_hi - log_lo))
-        cw = torch.round(torch.sqrt(target * aspect))   # half to even, as Python's round
-        ch = torch.round(torch.sqrt(target / aspect))
-        fits = (cw > 0) & (cw <= w) & (ch > 0) & (ch <= h)
-        first = torch.argmax(fits.to(torch.int8), dim=1, keepdim=True)
-        found = fits.any(dim=1)
-        cw = cw.gather(1, first)[:, 0]
-        ch = ch.gather(1, first)[:, 0]
-        h_start, w_start = _starts(rng, batch_size)
-        y0 = torch.floor((h - ch + 1) * h_start)
-        x0 = torch.floor((w - cw + 1) * w_start)
+        low = constant((self.scale[0] * area, log_lo), u)
+        span = constant(((self.scale[1] - self.scale[0]) * area, log_hi - log_lo), u)
+        drawn = low + u * span
+        target, aspect = drawn[..., 0], torch.exp(drawn[..., 1])
+        # (width, height) = sqrt(area * ratio), sqrt(area / ratio), rounded half to even as round()
+        dims = torch.round(torch.sqrt(torch.stack([target * aspect, target / aspect], dim=-1)))
+        fits = ((dims > 0) & (dims <= constant((w, h), dims))).all(dim=-1)
+        first = torch.argmax(fits.to(torch.int8), dim=1)                    # the first try that fits
+        dims = dims.gather(1, first.view(-1, 1, 1).expand(-1, 1, 2))[:, 0]   # (B, 2)
+        starts = _starts_wh(rng)                                             # (w_start, h_start)
+        xy0 = torch.floor((constant((w + 1, h + 1), dims) - dims) * starts)
+        # no try fitted: albumentations' central crop of the clamped ratio
         fw, fh = self._fallback(image_size)
-        x0 = torch.where(found, x0, torch.full_like(x0, (w - fw) // 2))
-        y0 = torch.where(found, y0, torch.full_like(y0, (h - fh) // 2))
-        cw = torch.where(found, cw, torch.full_like(cw, fw))
-        ch = torch.where(found, ch, torch.full_like(ch, fh))
-        return {"crop": torch.stack([x0, y0, x0 + cw, y0 + ch], dim=1)}
+        found = fits.any(dim=1, keepdim=True)
+        xy0 = torch.where(found, xy0, constant(((w - fw) // 2, (h - fh) // 2), xy0))
+        dims = torch.where(found, dims, constant((fw, fh), dims))
+        return {"crop": torch.cat([xy0, xy0 + dims], dim=1)}
