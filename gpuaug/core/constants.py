@@ -26,12 +26,32 @@ def cached(key: tuple, make: Callable[[], Tensor]) -> Tensor:
     return out
 
 
-def constant(values: tuple, like: Tensor, dtype: torch.dtype | None = None) -> Tensor:
-    """A small 1-D constant on ``like``'s device, in ``like``'s dtype unless ``dtype`` is given."""
+_BY_IDENTITY: dict = {}
+
+
+def constant(values, like: Tensor, dtype: torch.dtype | None = None, shape=None) -> Tensor:
+    """A constant tensor of ``values`` on ``like``'s device (``like``'s dtype unless ``dtype``),
+    optionally reshaped. Long tables (more than 64 values: module-level lookup tables) are found
+    by identity, so their values are not hashed on every call."""
     dtype = dtype or like.dtype
-    values = tuple(float(v) for v in values) if dtype.is_floating_point else tuple(int(v) for v in values)
-    return cached(("vector", values, like.device, dtype),
-                  lambda: torch.tensor(values, dtype=dtype).to(like.device))
+    device = like.device
+    if torch.compiler.is_compiling():
+        out = torch.tensor(tuple(values), dtype=dtype, device=device)
+        return out if shape is None else out.reshape(shape)
+    long = len(values) > 64
+    if long:
+        hit = _BY_IDENTITY.get((id(values), device, dtype, shape))
+        if hit is not None and hit[0] is values:
+            return hit[1]
+
+    def make() -> Tensor:
+        out = torch.tensor(tuple(values), dtype=dtype)
+        return (out if shape is None else out.reshape(shape)).to(device)
+
+    out = cached(("constant", tuple(values), device, dtype, shape), make)
+    if long:  # keeps ``values`` alive, so that its id stays its own
+        _BY_IDENTITY[(id(values), device, dtype, shape)] = (values, out)
+    return out
 
 
 def scalar(value: float, device, dtype: torch.dtype = torch.float64) -> Tensor:

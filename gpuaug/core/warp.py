@@ -28,7 +28,7 @@ import torch
 from torch import Tensor
 
 from . import constants, geometry
-from .constants import constant  # noqa: F401  (re-exported: the per-channel constant helper)
+from .constants import constant
 
 _QUANT = 32.0  # OpenCV's INTER_TAB_SIZE
 _CUBIC_A = -0.75

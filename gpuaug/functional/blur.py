@@ -28,7 +28,7 @@ from torch import Tensor
 
 from ..core.tensors import as_batch, finish, restore_format, working
 from ..core.validation import check_int, check_number
-from ..core.warp import constant
+from ..core.constants import constant
 
 __all__ = ["gaussian_blur", "box_blur", "median_blur", "filter2d", "motion_kernel",
            "motion_blur", "defocus_kernel", "defocus", "zoom_blur", "sharpen", "sharpen_gaussian",

@@ -46,7 +46,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from ..core.tensors import as_batch, finish, max_value as _max_value, restore_format
-from ..core.warp import constant
+from ..core.constants import constant
 
 __all__ = ["jpeg"]
 

@@ -17,7 +17,7 @@ from torch import Tensor
 
 from ..core.tensors import as_batch, finish, max_value as _max_value_of, restore_format, working
 from ..core.validation import parse_fill
-from ..core.warp import constant
+from ..core.constants import constant
 
 __all__ = ["holes_mask", "cutout", "filter_bboxes_by_holes", "filter_keypoints_in_holes"]
 

@@ -19,7 +19,7 @@ import torch
 from torch import Tensor
 
 from ..core.tensors import as_batch, finish, max_value as _max_value_of, restore_format, working
-from ..core.warp import constant
+from ..core.constants import constant
 
 __all__ = ["gauss_noise", "iso_noise", "multiplicative_noise", "rgb_to_hls_float",
            "hls_to_rgb_float", "poisson_from_uniform", "poisson_max_count"]

@@ -31,7 +31,7 @@ import torch
 
 from ..core.transform import PixelTransform
 from ..core.validation import _describe, check_choice, check_int, check_number, to_range
-from ..core.warp import constant
+from ..core.constants import constant
 from ..functional import blur as FB
 
 __all__ = ["Blur", "MotionBlur", "MedianBlur", "GaussianBlur", "Defocus", "ZoomBlur", "Sharpen",
