@@ -387,23 +387,23 @@ def _slot_table(with_hue: bool) -> tuple[float, ...]:
 
 _SLOTS = {True: _slot_table(True), False: _slot_table(False)}
 
-# hue sextant of the sorted channels: code = 3 * index(max) + index(mid) -> (offset, sign of frac)
-_HUE_TABLE = (0.0, 0.0, 0.0, 1.0, 6.0, -1.0,     # max R: mid G -> 0 + f; mid B -> 6 - f
-              2.0, -1.0, 0.0, 0.0, 2.0, 1.0,     # max G: mid R -> 2 - f; mid B -> 2 + f
-              4.0, 1.0, 4.0, -1.0, 0.0, 0.0)     # max B: mid R -> 4 + f; mid G -> 4 - f
 _HUE_N = (5.0, 3.0, 1.0)                         # OpenCV's HSV -> RGB: k = (n + H / 60) mod 6
 
 
-def _hue_position(y: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+def _hue_position(y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     """OpenCV's float RGB -> HSV of (B, 3, H, W) images, as (V, chroma, H / 60), each
-    (B, 1, H, W): V = max, chroma = max - min (S = chroma / V), H / 60 in [0, 6]."""
-    values, index = torch.sort(y, dim=1)
-    lo, mid, hi = values[:, 0:1], values[:, 1:2], values[:, 2:3]
-    chroma = hi - lo
-    frac = (mid - lo) / chroma.clamp_min(_TINY)
-    code = torch.add(index[:, 1:2], index[:, 2:3], alpha=3)
-    table = _const(_HUE_TABLE, y, shape=(9, 2))[code]          # (B, 1, H, W, 2)
-    return hi, chroma, torch.addcmul(table[..., 0], table[..., 1], frac)
+    (B, 1, H, W): V = max, chroma = max - min (S = chroma / V), H / 60 in [0, 6).
+
+    Elementwise only (OpenCV's own branches on which channel is the maximum, R first, then G),
+    so that it fuses under torch.compile: no sort over the channels."""
+    r, g, b = y[:, 0:1], y[:, 1:2], y[:, 2:3]
+    hi = torch.maximum(torch.maximum(r, g), b)
+    chroma = hi - torch.minimum(torch.minimum(r, g), b)
+    inv = 1.0 / chroma.clamp_min(_TINY)
+    h = torch.where(hi == r, (g - b) * inv,
+                    torch.where(hi == g, (b - r) * inv + 2.0, (r - g) * inv + 4.0))
+    h = torch.where(h < 0, h + 6.0, h)
+    return hi, chroma, h
 
 
 def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = None,
