@@ -390,20 +390,33 @@ _SLOTS = {True: _slot_table(True), False: _slot_table(False)}
 _HUE_N = (5.0, 3.0, 1.0)                         # OpenCV's HSV -> RGB: k = (n + H / 60) mod 6
 
 
+_HUE_PAIRS = (1, 2, 2, 0, 0, 1)                  # for max R, G, B: (next, previous) channels
+_HUE_OFFSETS = (0.0, 2.0, 4.0)                   # sextant of the hue where R, G, B is the max
+
+
 def _hue_position(y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     """OpenCV's float RGB -> HSV of (B, 3, H, W) images, as (V, chroma, H / 60), each
     (B, 1, H, W): V = max, chroma = max - min (S = chroma / V), H / 60 in [0, 6).
 
-    Elementwise only (OpenCV's own branches on which channel is the maximum, R first, then G),
-    so that it fuses under torch.compile: no sort over the channels."""
-    r, g, b = y[:, 0:1], y[:, 1:2], y[:, 2:3]
-    hi = torch.maximum(torch.maximum(r, g), b)
-    chroma = hi - torch.minimum(torch.minimum(r, g), b)
-    inv = 1.0 / chroma.clamp_min(_TINY)
-    h = torch.where(hi == r, (g - b) * inv,
-                    torch.where(hi == g, (b - r) * inv + 2.0, (r - g) * inv + 4.0))
-    h = torch.where(h < 0, h + 6.0, h)
-    return hi, chroma, h
+    OpenCV branches on which channel is the maximum (R first, then G): here every channel's
+    candidate ``offset + (next - previous) / chroma`` is computed at once and the first maximum's
+    is gathered (eager: few kernels); compiled, the same arithmetic is written as branches, which
+    fuse. No sort over the channels."""
+    if torch.compiler.is_compiling():
+        # the same arithmetic as branches: fuses into one kernel (gathers fuse less well)
+        r, g, b = y[:, 0:1], y[:, 1:2], y[:, 2:3]
+        hi = torch.maximum(torch.maximum(r, g), b)
+        chroma = hi - torch.minimum(torch.minimum(r, g), b)
+        c = chroma.clamp_min(_TINY)
+        h = torch.where(hi == r, (g - b) / c, torch.where(hi == g, (b - r) / c + 2.0, (r - g) / c + 4.0))
+        return hi, chroma, torch.where(h < 0, h + 6.0, h)
+    hi, first = torch.max(y, dim=1, keepdim=True)          # ties: the first maximum, as OpenCV
+    chroma = hi - torch.amin(y, dim=1, keepdim=True)
+    pairs = y.index_select(1, _const(_HUE_PAIRS, first))  # (B, 6, H, W): next, previous
+    diff = pairs[:, 0::2] - pairs[:, 1::2]                   # (B, 3, H, W): next - previous
+    candidates = torch.addcdiv(_const(_HUE_OFFSETS, y, shape=(1, 3, 1, 1)), diff,
+                               chroma.clamp_min(_TINY))
+    return hi, chroma, torch.remainder(candidates.gather(1, first), 6.0)
 
 
 def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = None,

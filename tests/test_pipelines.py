@@ -1,0 +1,50 @@
+"""The pixel family's acceptance pipeline: RandomResizedCrop 224, HorizontalFlip, ColorJitter p=0.8,
+GaussianBlur p=0.5, Normalize on uint8 input — few kernels, constant with the batch, no sync,
+compiled whole with the same result as eager under a seed."""
+from __future__ import annotations
+
+import torch
+
+import gpuaug as A
+from benchmarks.opcount import count
+
+MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+
+
+def imagenet(seed=None, size=224):
+    return A.Compose([
+        A.RandomResizedCrop((size, size)), A.HorizontalFlip(),
+        A.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8), A.GaussianBlur(p=0.5),
+        A.Normalize(MEAN, STD),
+    ], seed=seed)
+
+
+def batch(n, side=256):
+    g = torch.Generator().manual_seed(n)
+    return torch.randint(0, 256, (n, 3, side, side), dtype=torch.uint8, generator=g)
+
+
+def test_imagenet_pipeline_kernels_are_few_constant_and_syncless():
+    aug = imagenet()
+    small, large = count(lambda: aug(batch(8))), count(lambda: aug(batch(32)))
+    assert small.syncs == 0 and large.syncs == 0
+    assert small.kernels == large.kernels
+    assert large.kernels <= 150, large.top(20)
+    out = aug(batch(8))
+    assert out.dtype == torch.float32 and out.shape == (8, 3, 224, 224)
+
+
+def test_imagenet_pipeline_seeded_is_also_constant_and_syncless():
+    aug = imagenet(seed=3)
+    small, large = count(lambda: aug(batch(8))), count(lambda: aug(batch(32)))
+    assert small.syncs == 0 and large.syncs == 0 and small.kernels == large.kernels
+
+
+def test_imagenet_pipeline_compiles_whole_and_matches_eager():
+    torch._dynamo.reset()
+    x = batch(4, side=96)
+    eager, compiled = imagenet(seed=5, size=64), torch.compile(imagenet(seed=5, size=64), fullgraph=True)
+    for _ in range(2):
+        a, b = eager(x), compiled(x)
+        # float32 output: fused kernels may round a few ulps differently
+        assert torch.allclose(a, b, atol=1e-4, rtol=0), (a - b).abs().max()
