@@ -47,7 +47,7 @@ COLOR = [
 ]
 
 BLUR = [
-    bench("GaussianBlur", "blur", lambda s: dict(p=1.0),
+    bench("GaussianBlur", "blur", lambda s: dict(blur_limit=(7, 7), sigma_limit=(0.1, 2.0), p=1.0),
           ("RandomGaussianBlur", lambda s: dict(kernel_size=(7, 7), sigma=(0.1, 2.0), p=1.0)),
           ("GaussianBlur", lambda s: dict(kernel_size=7, sigma=(0.1, 2.0)))),
     bench("MotionBlur", "blur", lambda s: dict(p=1.0),

@@ -103,10 +103,12 @@ def albu_targets(compose) -> Callable:
 # Pipelines
 # ---------------------------------------------------------------------------------------------
 def imagenet_pipeline(size: int) -> A.Compose:
-    """RandomResizedCrop, HorizontalFlip, ColorJitter p=0.8, GaussianBlur p=0.5, Normalize."""
+    """RandomResizedCrop, HorizontalFlip, ColorJitter p=0.8, GaussianBlur p=0.5 (7x7, sigma in
+    [0.1, 2], as the kornia and torchvision peers), Normalize."""
     return A.Compose([
         A.RandomResizedCrop((size, size)), A.HorizontalFlip(),
-        A.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8), A.GaussianBlur(p=0.5),
+        A.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8),
+        A.GaussianBlur(blur_limit=(7, 7), sigma_limit=(0.1, 2.0), p=0.5),
         A.Normalize(MEAN, STD),
     ])
 
@@ -147,7 +149,8 @@ def _pipelines() -> list[Bench]:
         Alb = _albu()
         return albu_image(Alb.Compose([
             Alb.RandomResizedCrop((size, size)), Alb.HorizontalFlip(),
-            Alb.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8), Alb.GaussianBlur(p=0.5),
+            Alb.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8),
+            Alb.GaussianBlur(blur_limit=(7, 7), sigma_limit=(0.1, 2.0), p=0.5),
             Alb.Normalize(MEAN, STD)]))
 
     def k_geometric(size):

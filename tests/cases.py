@@ -27,6 +27,9 @@ class Case:
     id: str = ""
     changes_dtype: bool = False     # Normalize, ToFloat, FromFloat
     touches_targets: bool = False   # a pixel transform that edits masks/boxes/keypoints (CoarseDropout)
+    # compiled code may sum in another order than eager (a fused loop instead of a convolution):
+    # float results then agree to this absolute tolerance, uint8 results to one level at ties
+    compiled_atol: float = 0.0
 
     def build(self, **overrides) -> Transform:
         return self.cls(**{**self.kwargs, **overrides})

@@ -113,7 +113,13 @@ def test_eager_equals_compiled(case, dtype):
     for _ in range(2):  # the second call checks that the call counter advances under compile
         a, b = _call(eager, data), _call(compiled, data)
         for k in a:
-            assert torch.equal(a[k], b[k]), k
+            if case.compiled_atol and a[k].is_floating_point():
+                assert torch.allclose(a[k], b[k], atol=case.compiled_atol, rtol=0), k
+            elif case.compiled_atol and a[k].dtype == torch.uint8:
+                diff = (a[k].int() - b[k].int()).abs()
+                assert diff.max() <= 1 and diff.float().mean() < 1e-3, k
+            else:
+                assert torch.equal(a[k], b[k]), k
 
 
 @pytest.mark.parametrize("case,dtype", ROWS)

@@ -102,6 +102,12 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
         x = F.conv2d(x.reshape(b * c, 1, h + 2 * r, w + 2 * r), taps.view(1, 1, 1, k))
         x = F.conv2d(x, taps.view(1, 1, k, 1))
         return x.reshape(b, c, h, w)
+    if torch.compiler.is_compiling():
+        # shifted multiply-adds: Inductor fuses each pass into one loop (a grouped convolution
+        # stays an external call with its own layout conversions)
+        t = taps.reshape(b, 1, 1, 1, k)
+        x = sum(x[..., i:i + w] * t[..., i] for i in range(k))
+        return sum(x[..., i:i + h, :] * t[..., i] for i in range(k))
     weight = taps[:, None].expand(b, c, k).reshape(b * c, 1, k)
     x = F.conv2d(x.reshape(1, b * c, h + 2 * r, w + 2 * r), weight.view(b * c, 1, 1, k),
                  groups=b * c)
