@@ -8,7 +8,7 @@ with itself.
 Differences are measured in uint8 levels (float32 images, which live in [0, 1], are scaled by
 255). Tolerances, a little looser than what was measured when this file was written:
 
-* float32, every op: max 1e-3 level (measured <= 3e-4, resize cubic; warps <= 1e-4: float
+* float32, every op: max 2e-3 level (measured <= 1.2e-3, bilinear resize; warps <= 1e-4: float
   rounding order only).
 * uint8 warp_affine nearest / linear / area: exact (gpuaug reproduces cv2's fixed-point
   coordinates). uint8 cubic: max 1 level on < 2 % of the values of a sample (measured 0.14 %
@@ -55,7 +55,9 @@ BORDER_CV = {"constant": cv2.BORDER_CONSTANT, "replicate": cv2.BORDER_REPLICATE,
 DTYPES = [torch.uint8, torch.float32]
 DTYPE_IDS = ["uint8", "float32"]
 
-FLOAT_TOL = 1e-3      # levels (x255), float32 images
+# levels (x255), float32 images: bilinear resizes run through grid_sample, whose normalised
+# coordinates move a pixel position by ~1e-5 (measured up to 1.2e-3 level)
+FLOAT_TOL = 2e-3
 MEAN_TOL = 0.5        # levels, SPEC §7
 TIE_WINDOW = 0.01     # fraction of a quantisation step around a rounding tie
 TIE_MAX_FRACTION = 0.005

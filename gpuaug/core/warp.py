@@ -446,6 +446,8 @@ class Resampler:
     def _read_separable(self, image: Tensor, interpolation: str):
         h, w = self.src_size
         ho, wo = self.out_size
+        if interpolation == "linear" and self.source_border == "replicate":
+            return self._read_bilinear_clamped(image), None
         if interpolation.startswith("area_down:"):
             ix, wx, iy, wy = self._area_down_taps(interpolation.split(":", 1)[1])
         else:
@@ -493,6 +495,21 @@ class Resampler:
             if self.source_border == "constant":
                 cov = (wy.sum(-1)[:, :, None] * wx.sum(-1)[:, None, :])[:, None]
         return out, cov
+
+    def _read_bilinear_clamped(self, image: Tensor) -> Tensor:
+        """cv2.resize's INTER_LINEAR (taps clamped to the image) for an axis-aligned chain, in one
+        fused kernel: grid_sample with border padding computes exactly this rule. The pixel
+        coordinates pass through grid_sample's normalised ones (align_corners=False), which moves
+        them by ~1e-5 pixel: results agree with the two-pass gather to ~1e-3 of a level."""
+        h, w = self.src_size
+        ho, wo = self.out_size
+        b = image.shape[0]
+        gx = ((2.0 * self.u + 1.0) / w - 1.0).to(torch.float32)        # (B, Wo)
+        gy = ((2.0 * self.v + 1.0) / h - 1.0).to(torch.float32)        # (B, Ho)
+        grid = torch.stack([gx[:, None, :].expand(b, ho, wo), gy[:, :, None].expand(b, ho, wo)], -1)
+        source = image if image.dtype in (torch.float32, torch.float64) else image.to(torch.float32)
+        return torch.nn.functional.grid_sample(source, grid.to(source.dtype), mode="bilinear",
+                                               padding_mode="border", align_corners=False)
 
     def _read_2d(self, image: Tensor, interpolation: str):
         h, w = self.src_size

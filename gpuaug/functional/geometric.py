@@ -105,6 +105,8 @@ def resize(image: Tensor, size, interpolation="linear") -> Tensor:
     out_size = to_size(size, "size")
     interp = parse_interpolation(interpolation)
     h, w = batch.shape[-2:]
+    if (h, w) == tuple(out_size):  # cv2.resize to the same size copies the image
+        return image.clone()
     if interp in ("nearest", "nearest_exact"):
         iy = _nearest_index(h, out_size[0], interp == "nearest_exact", batch.device)
         ix = _nearest_index(w, out_size[1], interp == "nearest_exact", batch.device)
