@@ -446,7 +446,10 @@ class Resampler:
     def _read_separable(self, image: Tensor, interpolation: str):
         h, w = self.src_size
         ho, wo = self.out_size
-        if interpolation == "linear" and self.source_border == "replicate":
+        if interpolation == "linear" and self.source_border == "replicate" \
+                and not torch.compiler.is_compiling():
+            # eager: one grid_sample kernel; compiled: the two-pass gather below, which Inductor
+            # fuses into one loop (it lowers grid_sample less well)
             return self._read_bilinear_clamped(image), None
         if interpolation.startswith("area_down:"):
             ix, wx, iy, wy = self._area_down_taps(interpolation.split(":", 1)[1])
