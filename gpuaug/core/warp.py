@@ -569,28 +569,22 @@ def _opencv_perspective_fixed(m: Tensor, ho: int, wo: int, scale: float) -> tupl
 
 def _opencv_affine_fixed(m: Tensor, ho: int, wo: int):
     """cv2.warpAffine's coordinates: the inverse map as OpenCV inverts it, then 1/1024 fixed-point
-    column and row terms (``AB_BITS = 10``) whose sum is exact integer arithmetic."""
-    m0, m1, m2 = m[:, 0, 0], m[:, 0, 1], m[:, 0, 2]
-    m3, m4, m5 = m[:, 1, 0], m[:, 1, 1], m[:, 1, 2]
-    det = m0 * m4 - m1 * m3
-    d = torch.where(det != 0, 1.0 / torch.where(det != 0, det, torch.ones_like(det)),
-                    torch.zeros_like(det))
-    a11, a22, a12, a21 = m4 * d, m0 * d, -m1 * d, -m3 * d
-    b1 = -a11 * m2 - a12 * m5
-    b2 = -a21 * m2 - a22 * m5
+    column and row terms (``AB_BITS = 10``) whose sum is exact integer arithmetic.
+
+    Returns (x0, ax, y0, ay): the row terms (B, Ho) and column terms (B, Wo) of x and y, int32.
+    """
+    lin = m[:, :2, :2]
+    det = lin[:, 0, 0] * lin[:, 1, 1] - lin[:, 0, 1] * lin[:, 1, 0]
+    d = torch.where(det != 0, 1.0 / torch.where(det != 0, det, torch.ones_like(det)), torch.zeros_like(det))
+    # OpenCV's inverse: [[m4, -m1], [-m3, m0]] * D, and b = -(A @ t) with A's rows times t
+    adj = lin.flip((1, 2)).transpose(1, 2) * constant((1.0, -1.0, -1.0, 1.0), lin).view(1, 2, 2)
+    inv = adj * d[:, None, None]                                      # (B, 2, 2)
+    shift = -(inv * m[:, None, :2, 2]).sum(-1)                         # (B, 2)
     x = constants.arange(0, wo, m.device, m.dtype)
     y = constants.arange(0, ho, m.device, m.dtype)
-    scale = 1024.0
-
-    def fixed(t: Tensor) -> Tensor:
-        return torch.round(t * scale).to(torch.int32)
-
-    ax = fixed(a11[:, None] * x)              # (B, Wo)
-    ay = fixed(a21[:, None] * x)
-    x0 = fixed(a12[:, None] * y + b1[:, None])  # (B, Ho)
-    y0 = fixed(a22[:, None] * y + b2[:, None])
-    return x0, ax, y0, ay
-
+    cols = torch.round(inv[:, :, 0:1] * x * 1024.0).to(torch.int32)                     # (B, 2, Wo)
+    rows = torch.round((inv[:, :, 1:2] * y + shift[:, :, None]) * 1024.0).to(torch.int32)  # (B, 2, Ho)
+    return rows[:, 0], cols[:, 0], rows[:, 1], cols[:, 1]
 
 def _accumulate(out: Tensor | None, values: Tensor, weight: Tensor) -> Tensor:
     """out + values * weight, in place after the first tap (values may be uint8)."""

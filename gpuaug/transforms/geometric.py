@@ -184,15 +184,13 @@ def _rect_to_quad(quad: Tensor, size: tuple[int, int]) -> Tensor:
 def _adjust_side(p1: Tensor, p2: Tensor, min_size: float = 2.0):
     """albumentations' adjust_dimension: a side shorter than ``min_size`` is stretched by moving
     its corners apart, coordinate by coordinate (its sequence of in-place numpy masks reduces to:
-    where p1 > p2, p1 += step and p2 -= step; elsewhere p1 -= step and p2 += step)."""
-    size = torch.sqrt(((p1 - p2) ** 2).sum(-1))
-    small = (size < min_size)[:, None]
-    step = ((min_size - size) / 2)[:, None]
-    apart = p1 > p2
-    q1 = torch.where(apart, p1 + step, p1 - step)
-    q2 = torch.where(apart, p2 - step, p2 + step)
-    size = torch.where(small[:, 0], torch.full_like(size, min_size), size)
-    return size, torch.where(small, q1, p1), torch.where(small, q2, p2)
+    where p1 > p2, p1 += step and p2 -= step; elsewhere p1 -= step and p2 += step). The step is
+    clamped at 0, so longer sides are left as they are without a branch."""
+    diff = p1 - p2
+    size = torch.sqrt((diff * diff).sum(-1))
+    step = ((min_size - size) * 0.5).clamp(min=0.0)[:, None]
+    signed = torch.where(diff > 0, step, -step)
+    return size.clamp(min=min_size), p1 + signed, p2 - signed
 
 
 def _order_points(points: Tensor) -> Tensor:
