@@ -61,3 +61,19 @@ def restore_format(out: Tensor, like: Tensor) -> Tensor:
             and not like.is_contiguous():
         return out.contiguous(memory_format=torch.channels_last)
     return out
+
+
+def per_sample(value, batch: int, like: Tensor, name: str, dtype=torch.float32) -> Tensor:
+    """A Python number or a ()/(B,) tensor -> a (B,) tensor of ``dtype`` on ``like``'s device:
+    how the functional kernels take per-sample parameters."""
+    if isinstance(value, Tensor):
+        if value.dim() == 0 or value.shape == (1,):
+            value = value.reshape(1).expand(batch)
+        if value.shape != (batch,):
+            raise ValueError(f"{name} must be a number or a ({batch},) tensor, "
+                             f"got shape {tuple(value.shape)}")
+        return value.to(device=like.device, dtype=dtype)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number or a ({batch},) tensor, "
+                        f"got {type(value).__name__}")
+    return torch.full((batch,), float(value), dtype=dtype, device=like.device)

@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ..core.tensors import as_batch, finish, restore_format, working
+from ..core.tensors import as_batch, finish, restore_format, working, per_sample
 from ..core.validation import check_int, check_number
 from ..core.constants import constant
 
@@ -120,19 +120,6 @@ def _finish_like(out: Tensor, image: Tensor, batch: Tensor, single: bool) -> Ten
     return out[0] if single else out
 
 
-def _per_sample(value, batch: int, like: Tensor, name: str, dtype=torch.float32) -> Tensor:
-    """A Python number or a ()/(B,) tensor -> a (B,) tensor of ``dtype`` on ``like``'s device."""
-    if isinstance(value, Tensor):
-        if value.dim() == 0:
-            value = value.reshape(1).expand(batch)
-        if value.shape != (batch,):
-            raise ValueError(f"{name} must be a number or a ({batch},) tensor, "
-                             f"got shape {tuple(value.shape)}")
-        return value.to(device=like.device, dtype=dtype)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number or a ({batch},) tensor, "
-                        f"got {type(value).__name__}")
-    return torch.full((batch,), value, dtype=dtype, device=like.device)
 
 
 def _bound(value, given: int | None, name: str, derive=None) -> int:
@@ -294,7 +281,7 @@ def gaussian_blur(image: Tensor, kernel_size, sigma, *, max_kernel_size: int | N
     b = batch.shape[0]
     kernel_size = _check_kernel_size(kernel_size)
     x = working(batch)
-    sig64 = _per_sample(sigma, b, x, "sigma", torch.float64)
+    sig64 = per_sample(sigma, b, x, "sigma", torch.float64)
     sig = sig64.to(torch.float32)
     if isinstance(kernel_size, int) and kernel_size > 0:
         size, k = kernel_size, torch.full((b,), kernel_size, dtype=torch.int64, device=x.device)
@@ -334,7 +321,7 @@ def box_blur(image: Tensor, kernel_size, *, max_kernel_size: int | None = None) 
     batch, single = as_batch(image)
     kernel_size = _check_kernel_size(kernel_size, allow_zero=False)
     x = working(batch)
-    k = _per_sample(kernel_size, batch.shape[0], x, "kernel_size", torch.int64)
+    k = per_sample(kernel_size, batch.shape[0], x, "kernel_size", torch.int64)
     out = _box_blur(x, k, _bound(kernel_size, max_kernel_size, "max_kernel_size"))
     return _finish_like(out, image, batch, single)
 
@@ -367,7 +354,7 @@ def median_blur(image: Tensor, kernel_size, *, max_kernel_size: int | None = Non
     batch, single = as_batch(image)
     kernel_size = _check_kernel_size(kernel_size, allow_zero=False)
     x = working(batch)
-    k = _per_sample(kernel_size, batch.shape[0], x, "kernel_size", torch.int64)
+    k = per_sample(kernel_size, batch.shape[0], x, "kernel_size", torch.int64)
     out = _median_blur(x, k, _bound(kernel_size, max_kernel_size, "max_kernel_size"))
     return _finish_like(out, image, batch, single)
 
@@ -517,8 +504,8 @@ def defocus(image: Tensor, radius, alias_blur, *, max_radius: int | None = None)
         check_int(radius, "radius", low=0)
     x = working(batch)
     b = batch.shape[0]
-    r = _per_sample(radius, b, x, "radius", torch.int64)
-    a = _per_sample(alias_blur, b, x, "alias_blur")
+    r = per_sample(radius, b, x, "radius", torch.int64)
+    a = per_sample(alias_blur, b, x, "alias_blur")
     out = _defocus(x, r, a, _bound(radius, max_radius, "max_radius"), _max_of(image))
     return _finish_like(out, image, batch, single)
 
@@ -628,8 +615,8 @@ def sharpen(image: Tensor, alpha, lightness) -> Tensor:
     batch, single = as_batch(image)
     x = working(batch)
     b = batch.shape[0]
-    kernel = _sharpen_kernel(_per_sample(alpha, b, x, "alpha"),
-                             _per_sample(lightness, b, x, "lightness"))
+    kernel = _sharpen_kernel(per_sample(alpha, b, x, "alpha"),
+                             per_sample(lightness, b, x, "lightness"))
     out = _filter2d(x, kernel)
     return _finish_like(out, image, batch, single)
 
@@ -653,7 +640,7 @@ def sharpen_gaussian(image: Tensor, alpha, kernel_size: int, sigma: float) -> Te
     kernel_size = _check_kernel_size(kernel_size, allow_zero=False)
     sigma = check_number(sigma, "sigma")
     x = working(batch)
-    a = _per_sample(alpha, batch.shape[0], x, "alpha")
+    a = per_sample(alpha, batch.shape[0], x, "alpha")
     out = _sharpen_gaussian(x, a, kernel_size, sigma, _max_of(image))
     return _finish_like(out, image, batch, single)
 
@@ -664,7 +651,7 @@ def emboss(image: Tensor, alpha, strength) -> Tensor:
     batch, single = as_batch(image)
     x = working(batch)
     b = batch.shape[0]
-    kernel = _emboss_kernel(_per_sample(alpha, b, x, "alpha"),
-                            _per_sample(strength, b, x, "strength"))
+    kernel = _emboss_kernel(per_sample(alpha, b, x, "alpha"),
+                            per_sample(strength, b, x, "strength"))
     out = _filter2d(x, kernel)
     return _finish_like(out, image, batch, single)

@@ -36,7 +36,7 @@ import torch
 from torch import Tensor
 
 from ..core import constants
-from ..core.tensors import as_batch, finish, max_value as _dtype_max, restore_format, working
+from ..core.tensors import as_batch, finish, max_value as _dtype_max, restore_format, working, per_sample
 from ..core.validation import check_choice, check_number
 
 __all__ = ["normalize", "normalize_per_image", "to_float", "from_float", "invert",
@@ -77,19 +77,6 @@ def _select(apply: Tensor | None, out: Tensor, image: Tensor) -> Tensor:
     return torch.where(apply.reshape(-1, 1, 1, 1), out, image)
 
 
-def _per_sample(value, batch: int, like: Tensor, name: str, dtype=torch.float32) -> Tensor:
-    """A Python number or a (B,) / 0-d tensor -> a (B,) tensor on ``like``'s device."""
-    if isinstance(value, Tensor):
-        value = value.to(device=like.device, dtype=dtype)
-        if value.dim() == 0:
-            return value.expand(batch)
-        if value.dim() != 1 or value.shape[0] not in (1, batch):
-            raise ValueError(f"{name} must be a number or a ({batch},) tensor, got shape "
-                             f"{tuple(value.shape)}")
-        return value.expand(batch)
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a number or a (B,) tensor, got {type(value).__name__}")
-    return torch.full((batch,), float(value), dtype=dtype, device=like.device)
 
 
 def _run(image: Tensor, fn, out_dtype: torch.dtype | None = None) -> Tensor:
@@ -303,8 +290,8 @@ def brightness_contrast(image: Tensor, alpha, beta, brightness_by_max: bool = Tr
         ensure_safe_range: albumentations' safe-range clamp of alpha and beta'.
     """
     def fn(x, b, mv):
-        return _brightness_contrast(x, _per_sample(alpha, b, x, "alpha"),
-                                    _per_sample(beta, b, x, "beta"), mv, brightness_by_max,
+        return _brightness_contrast(x, per_sample(alpha, b, x, "alpha"),
+                                    per_sample(beta, b, x, "beta"), mv, brightness_by_max,
                                     ensure_safe_range)
     return _run(image, fn)
 
@@ -390,33 +377,31 @@ _SLOTS = {True: _slot_table(True), False: _slot_table(False)}
 _HUE_N = (5.0, 3.0, 1.0)                         # OpenCV's HSV -> RGB: k = (n + H / 60) mod 6
 
 
-_HUE_PAIRS = (1, 2, 2, 0, 0, 1)                  # for max R, G, B: (next, previous) channels
-_HUE_OFFSETS = (0.0, 2.0, 4.0)                   # sextant of the hue where R, G, B is the max
+
+
+def _channel_min(y: Tensor) -> Tensor:
+    """The minimum over the 3 channels of (B, 3, H, W), elementwise (a reduction over a short
+    non-innermost dimension is an order of magnitude slower on the CPU)."""
+    return torch.minimum(torch.minimum(y[:, 0:1], y[:, 1:2]), y[:, 2:3])
 
 
 def _hue_position(y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     """OpenCV's float RGB -> HSV of (B, 3, H, W) images, as (V, chroma, H / 60), each
     (B, 1, H, W): V = max, chroma = max - min (S = chroma / V), H / 60 in [0, 6).
 
-    OpenCV branches on which channel is the maximum (R first, then G): here every channel's
-    candidate ``offset + (next - previous) / chroma`` is computed at once and the first maximum's
-    is gathered (eager: few kernels); compiled, the same arithmetic is written as branches, which
-    fuse. No sort over the channels."""
-    if torch.compiler.is_compiling():
-        # the same arithmetic as branches: fuses into one kernel (gathers fuse less well)
-        r, g, b = y[:, 0:1], y[:, 1:2], y[:, 2:3]
-        hi = torch.maximum(torch.maximum(r, g), b)
-        chroma = hi - torch.minimum(torch.minimum(r, g), b)
-        c = chroma.clamp_min(_TINY)
-        h = torch.where(hi == r, (g - b) / c, torch.where(hi == g, (b - r) / c + 2.0, (r - g) / c + 4.0))
-        return hi, chroma, torch.where(h < 0, h + 6.0, h)
-    hi, first = torch.max(y, dim=1, keepdim=True)          # ties: the first maximum, as OpenCV
-    chroma = hi - torch.amin(y, dim=1, keepdim=True)
-    pairs = y.index_select(1, _const(_HUE_PAIRS, first))  # (B, 6, H, W): next, previous
-    diff = pairs[:, 0::2] - pairs[:, 1::2]                   # (B, 3, H, W): next - previous
-    candidates = torch.addcdiv(_const(_HUE_OFFSETS, y, shape=(1, 3, 1, 1)), diff,
-                               chroma.clamp_min(_TINY))
-    return hi, chroma, torch.remainder(candidates.gather(1, first), 6.0)
+    OpenCV branches on which channel is the maximum (R first, then G, then B): here the
+    numerator and the sextant offset of the first maximum are picked with wheres on single-channel
+    planes, then ``offset + numerator / chroma``: elementwise only (no sort, argmax or gather over
+    the channels, all slow on the CPU), the same arithmetic eager and compiled, fused when
+    compiled."""
+    r, g, b = y[:, 0:1], y[:, 1:2], y[:, 2:3]
+    hi = y.amax(dim=1, keepdim=True)
+    chroma = hi - _channel_min(y)
+    is_r, is_g = r == hi, g == hi
+    numerator = torch.where(is_r, g - b, torch.where(is_g, b - r, r - g))
+    offset = torch.where(is_r, 0.0, torch.where(is_g, 2.0, 4.0))
+    h = offset + numerator / chroma.clamp_min(_TINY)
+    return hi, chroma, torch.where(h < 0, h + 6.0, h)
 
 
 def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = None,
@@ -517,10 +502,10 @@ def color_jitter(image: Tensor, brightness=1.0, contrast=1.0, saturation=1.0, hu
             (4,) or (B, 4); default (0, 1, 2, 3).
     """
     def fn(x, b, mv):
-        return _color_jitter(x, _per_sample(brightness, b, x, "brightness"),
-                             _per_sample(contrast, b, x, "contrast"),
-                             _per_sample(saturation, b, x, "saturation"),
-                             _per_sample(hue, b, x, "hue"), _order_tensor(order, b, x), mv)
+        return _color_jitter(x, per_sample(brightness, b, x, "brightness"),
+                             per_sample(contrast, b, x, "contrast"),
+                             per_sample(saturation, b, x, "saturation"),
+                             per_sample(hue, b, x, "hue"), _order_tensor(order, b, x), mv)
     return _run(image, fn)
 
 
@@ -545,7 +530,7 @@ def adjust_hue(image: Tensor, factor) -> Tensor:
         _check_channels(x, (1, 3), "adjust_hue")
         if x.shape[1] == 1:
             return x
-        return _hue_rotate(x, _per_sample(factor, b, x, "factor"))
+        return _hue_rotate(x, per_sample(factor, b, x, "factor"))
     return _run(image, fn)
 
 
@@ -570,7 +555,7 @@ def _rgb_to_hsv8(q: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     levels -> H in [0, 180), S, V in [0, 255], each (B, 1, H, W) int64."""
     r, g, b = q[:, 0:1], q[:, 1:2], q[:, 2:3]
     v = q.amax(1, keepdim=True)
-    diff = v - q.amin(1, keepdim=True)
+    diff = v - _channel_min(q)
     s = (diff * _const(_SDIV, q)[v] + 2048) >> 12
     h = torch.where(v == r, g - b, torch.where(v == g, b - r + 2 * diff, r - g + 4 * diff))
     h = (h * _const(_HDIV, q)[diff] + 2048) >> 12
@@ -615,9 +600,9 @@ def shift_hsv(image: Tensor, hue_shift, sat_shift, val_shift) -> Tensor:
         val_shift: in levels of 1/255 of value, number or (B,); whole levels (truncated).
     """
     def fn(x, b, mv):
-        return _shift_hsv(x, _per_sample(hue_shift, b, x, "hue_shift"),
-                          _per_sample(sat_shift, b, x, "sat_shift"),
-                          _per_sample(val_shift, b, x, "val_shift"), mv)
+        return _shift_hsv(x, per_sample(hue_shift, b, x, "hue_shift"),
+                          per_sample(sat_shift, b, x, "sat_shift"),
+                          per_sample(val_shift, b, x, "val_shift"), mv)
     return _run(image, fn)
 
 
@@ -632,7 +617,7 @@ def _gamma(x: Tensor, gamma: Tensor, max_value: float, apply: Tensor | None = No
 def gamma_transform(image: Tensor, gamma) -> Tensor:
     """albumentations' ``gamma_transform``: ``(img / max) ** gamma * max`` (gamma a number or
     a (B,) tensor)."""
-    return _run(image, lambda x, b, mv: _gamma(x, _per_sample(gamma, b, x, "gamma"), mv))
+    return _run(image, lambda x, b, mv: _gamma(x, per_sample(gamma, b, x, "gamma"), mv))
 
 
 def _shift_rgb(x: Tensor, shift: Tensor, max_value: float, apply: Tensor | None = None) -> Tensor:
@@ -649,7 +634,7 @@ def shift_rgb(image: Tensor, r_shift, g_shift, b_shift) -> Tensor:
     """albumentations' RGBShift step: add a constant per channel, saturated. Shifts are in the
     image's own units (levels for uint8, fractions for float), numbers or (B,) tensors."""
     def fn(x, b, mv):
-        shift = torch.stack([_per_sample(v, b, x, n) for v, n in
+        shift = torch.stack([per_sample(v, b, x, n) for v, n in
                              ((r_shift, "r_shift"), (g_shift, "g_shift"), (b_shift, "b_shift"))], 1)
         return _shift_rgb(x, shift / mv, mv)
     return _run(image, fn)
@@ -688,7 +673,7 @@ def _solarize(x: Tensor, threshold: Tensor, max_value: float,
 def solarize(image: Tensor, threshold) -> Tensor:
     """albumentations' ``solarize``: invert pixels at or above ``threshold * max`` (threshold in
     [0, 1], number or (B,))."""
-    return _run(image, lambda x, b, mv: _solarize(x, _per_sample(threshold, b, x, "threshold"), mv))
+    return _run(image, lambda x, b, mv: _solarize(x, per_sample(threshold, b, x, "threshold"), mv))
 
 
 _POSTERIZE_STEPS = tuple(float(2 ** (8 - b)) for b in range(9))  # num_bits 0..8 -> step
@@ -1151,5 +1136,5 @@ def clahe(image: Tensor, clip_limit, tile_grid_size=(8, 8)) -> Tensor:
     grid = tuple(int(v) for v in tile_grid_size)
 
     def fn(x, b, mv):
-        return _clahe(x, _per_sample(clip_limit, b, x, "clip_limit"), (grid[1], grid[0]), mv)
+        return _clahe(x, per_sample(clip_limit, b, x, "clip_limit"), (grid[1], grid[0]), mv)
     return _run(image, fn)

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ..core.tensors import as_batch, finish, max_value as _max_value_of, restore_format, working
+from ..core.tensors import as_batch, finish, max_value as _max_value_of, restore_format, working, per_sample
 from ..core.constants import constant
 
 __all__ = ["gauss_noise", "iso_noise", "multiplicative_noise", "rgb_to_hls_float",
@@ -32,19 +32,6 @@ _ONE_SIXTH = float(np.float32(1.0 / 6.0))
 # ---------------------------------------------------------------------------------------------
 # Plumbing
 # ---------------------------------------------------------------------------------------------
-def _per_sample(value, batch: int, like: Tensor, name: str, dtype=torch.float32) -> Tensor:
-    """A Python number or a ()/(B,) tensor -> a (B,) tensor of ``dtype`` on ``like``'s device."""
-    if isinstance(value, Tensor):
-        if value.dim() == 0:
-            value = value.reshape(1).expand(batch)
-        if value.shape != (batch,):
-            raise ValueError(f"{name} must be a number or a ({batch},) tensor, "
-                             f"got shape {tuple(value.shape)}")
-        return value.to(device=like.device, dtype=dtype)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number or a ({batch},) tensor, "
-                        f"got {type(value).__name__}")
-    return torch.full((batch,), float(value), dtype=dtype, device=like.device)
 
 
 def _field(value: Tensor, batch: int, name: str, like: Tensor) -> Tensor:
@@ -168,7 +155,7 @@ def gauss_noise(image: Tensor, noise: Tensor, std, mean=0.0) -> Tensor:
     batch, _ = as_batch(image)
     b = batch.shape[0]
     return _public(image, _gauss_noise, _field(noise, b, "noise", batch),
-                   _per_sample(std, b, batch, "std"), _per_sample(mean, b, batch, "mean"))
+                   per_sample(std, b, batch, "std"), per_sample(mean, b, batch, "mean"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,7 +196,7 @@ def multiplicative_noise(image: Tensor, multiplier) -> Tensor:
                              f"but the image has {b}")
         m = multiplier.to(device=batch.device, dtype=torch.float32)
     else:
-        m = _per_sample(multiplier, b, batch, "multiplier")[:, None]
+        m = per_sample(multiplier, b, batch, "multiplier")[:, None]
     return _public(image, _multiplicative_noise, m)
 
 
@@ -371,7 +358,7 @@ def iso_noise(image: Tensor, color_shift, intensity, luminance_uniform: Tensor,
     if max_count is None:
         max_count = (poisson_max_count(0.5 * float(intensity))
                      if isinstance(intensity, (int, float)) else 64)
-    return _public(image, _iso_noise, _per_sample(color_shift, b, batch, "color_shift"),
-                   _per_sample(intensity, b, batch, "intensity"),
+    return _public(image, _iso_noise, per_sample(color_shift, b, batch, "color_shift"),
+                   per_sample(intensity, b, batch, "intensity"),
                    _field(luminance_uniform, b, "luminance_uniform", batch),
                    _field(color_noise, b, "color_noise", batch), int(max_count))

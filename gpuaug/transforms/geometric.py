@@ -419,6 +419,12 @@ class _MaxSize(_AreaForDownscale, GeometricTransform):
 
     axis_aligned = True
 
+    def _hw_scale(self, h, w):
+        mh, mw = self.max_size_hw
+        if mh is not None and mw is not None:
+            return self._fit(mh / h, mw / w)
+        return mh / h if mh is not None else mw / w
+
     def __init__(self, max_size=None, max_size_hw=None, interpolation=1, mask_interpolation=0,
                  area_for_downscale=None, p: float = 1.0, same_on_batch: bool = False,
                  seed: int | None = None):
@@ -572,15 +578,8 @@ class LongestMaxSize(_MaxSize):
         scale: (B,) float64, the drawn factor (only with a sequence ``max_size``).
     """
 
-    @staticmethod
-    def _side(h, w):
-        return max(h, w)
-
-    def _hw_scale(self, h, w):
-        mh, mw = self.max_size_hw
-        if mh is not None and mw is not None:
-            return min(mh / h, mw / w)
-        return mh / h if mh is not None else mw / w
+    _side = staticmethod(max)      # the side that max_size sets
+    _fit = staticmethod(min)       # how max_size_hw's two factors combine
 
 
 class SmallestMaxSize(_MaxSize):
@@ -604,15 +603,8 @@ class SmallestMaxSize(_MaxSize):
         scale: (B,) float64, the drawn factor (only with a sequence ``max_size``).
     """
 
-    @staticmethod
-    def _side(h, w):
-        return min(h, w)
-
-    def _hw_scale(self, h, w):
-        mh, mw = self.max_size_hw
-        if mh is not None and mw is not None:
-            return max(mh / h, mw / w)
-        return mh / h if mh is not None else mw / w
+    _side = staticmethod(min)      # the side that max_size sets
+    _fit = staticmethod(max)       # how max_size_hw's two factors combine
 
 
 _POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")

@@ -1,0 +1,73 @@
+"""Render benchmark JSON files (from benchmarks/run.py) as Markdown tables for RESULTS.md / README.
+
+    python -m benchmarks.report benchmarks/results/cpu-*.json
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ORDER = ["gpuaug", "gpuaug compiled", "kornia", "kornia compiled", "torchvision loop",
+         "torchvision batch*", "albumentations"]
+
+
+def load(paths: list[str]) -> tuple[dict, list[dict]]:
+    meta, rows = {}, []
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        meta = meta or data["meta"]
+        rows.extend(data["rows"])
+    return meta, rows
+
+
+def table(rows: list[dict], with_counts: bool = True) -> str:
+    """One line per (benchmark, batch, size): images/s per library, gpuaug's ratios to kornia, and
+    the op counts. Later rows replace earlier ones for the same library (merged runs)."""
+    keys, cells = [], {}
+    for r in rows:
+        key = (r["bench"], r["batch"], r["size"])
+        if key not in keys:
+            keys.append(key)
+        if "images_per_s" in r or (key, r["lib"]) not in cells:
+            cells[(key, r["lib"])] = r
+    libs = [lib for lib in ORDER if any(r["lib"] == lib for r in rows)]
+    head = "| benchmark | B | size | " + " | ".join(libs) + " | eager ÷ kornia | compiled ÷ kornia |"
+    if with_counts:
+        head += " kernels gpuaug / kornia | syncs gpuaug / kornia |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+
+    def ips(key, lib):
+        return cells.get((key, lib), {}).get("images_per_s")
+
+    def ratio(a, b):
+        return "—" if not a or not b else f"{a / b:.2f}×"
+
+    for key in keys:
+        line = f"| {key[0]} | {key[1]} | {key[2]} | " + " | ".join(
+            "—" if ips(key, lib) is None else f"{ips(key, lib):,.0f}" for lib in libs)
+        line += (f" | {ratio(ips(key, 'gpuaug'), ips(key, 'kornia'))}"
+                 f" | {ratio(ips(key, 'gpuaug compiled'), ips(key, 'kornia'))} |")
+        if with_counts:
+            ours, theirs = cells.get((key, "gpuaug"), {}), cells.get((key, "kornia"), {})
+            line += (f" {ours.get('kernels', '—')} / {theirs.get('kernels', '—')} |"
+                     f" {ours.get('syncs', '—')} / {theirs.get('syncs', '—')} |")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    meta, rows = load(argv)
+    print(f"Device: {meta['device']} — {meta['date']}  \nCommand: `{meta['command']}`  \n"
+          + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v) + "\n")
+    print("Images per second (higher is better); gpuaug's ratio to kornia eager on the same batch "
+          "in the same run; kernels and host syncs per call from benchmarks/opcount.py.\n")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
