@@ -419,12 +419,6 @@ class _MaxSize(_AreaForDownscale, GeometricTransform):
 
     axis_aligned = True
 
-    def _hw_scale(self, h, w):
-        mh, mw = self.max_size_hw
-        if mh is not None and mw is not None:
-            return self._fit(mh / h, mw / w)
-        return mh / h if mh is not None else mw / w
-
     def __init__(self, max_size=None, max_size_hw=None, interpolation=1, mask_interpolation=0,
                  area_for_downscale=None, p: float = 1.0, same_on_batch: bool = False,
                  seed: int | None = None):
@@ -458,13 +452,12 @@ class _MaxSize(_AreaForDownscale, GeometricTransform):
                                      for i, v in enumerate(max_size_hw))
         self._init_area(area_for_downscale)
 
-    # ---- the scale rule -------------------------------------------------------------------
-    @staticmethod
-    def _side(h: int, w: int) -> int:
-        raise NotImplementedError
-
-    def _hw_scale(self, h: int, w: int) -> float:
-        raise NotImplementedError
+    # ---- the scale rule (subclasses set _side and _fit: max/min) ----------------------------
+    def _hw_scale(self, h, w):
+        mh, mw = self.max_size_hw
+        if mh is not None and mw is not None:
+            return self._fit(mh / h, mw / w)
+        return mh / h if mh is not None else mw / w
 
     def _scale(self, max_size: int, h: int, w: int) -> float:
         return max_size / self._side(h, w)
