@@ -507,8 +507,9 @@ class Resampler:
         h, w = self.src_size
         ho, wo = self.out_size
         b = image.shape[0]
-        gx = ((2.0 * self.u + 1.0) / w - 1.0).to(torch.float32)        # (B, Wo)
-        gy = ((2.0 * self.v + 1.0) / h - 1.0).to(torch.float32)        # (B, Ho)
+        # normalised coordinates (2u + 1) / W - 1 as one multiply-add per axis: (B, Wo), (B, Ho)
+        gx = (self.u * (2.0 / w) + (1.0 / w - 1.0)).to(torch.float32)
+        gy = (self.v * (2.0 / h) + (1.0 / h - 1.0)).to(torch.float32)
         grid = torch.stack([gx[:, None, :].expand(b, ho, wo), gy[:, :, None].expand(b, ho, wo)], -1)
         source = image if image.dtype in (torch.float32, torch.float64) else image.to(torch.float32)
         return torch.nn.functional.grid_sample(source, grid.to(source.dtype), mode="bilinear",
