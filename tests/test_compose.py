@@ -249,7 +249,7 @@ def test_bbox_params_filters_mark_rows_invalid():
     (dict(transforms=A.HorizontalFlip()), TypeError),
     (dict(transforms=[lambda x: x]), TypeError),
     (dict(additional_targets={"image2": "picture"}), ValueError),
-    (dict(bbox_params=A.BboxParams if False else "coco"), TypeError),
+    (dict(bbox_params="coco"), TypeError),
 ])
 def test_configuration_errors_at_construction(bad, error):
     kwargs = dict(transforms=[A.HorizontalFlip()])

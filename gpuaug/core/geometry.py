@@ -44,31 +44,16 @@ def translation(tx, ty, *, like: Tensor) -> Tensor:
     return from_rows(1.0, 0.0, tx, 0.0, 1.0, ty, like=like)
 
 
-def scale_about(sx, sy, cx: float, cy: float, *, like: Tensor) -> Tensor:
-    """Scale by (sx, sy) about the point (cx, cy)."""
-    sx, sy = _batch(sx, like), _batch(sy, like)
-    return from_rows(sx, 0.0, cx - sx * cx, 0.0, sy, cy - sy * cy, like=like)
-
-
 def resize(in_size: tuple[int, int], out_size: tuple[int, int], *, like: Tensor) -> Tensor:
     """Pixel-centre resize: x' = (x + 0.5) * W_out / W_in - 0.5 (as cv2.resize maps coordinates)."""
     sy, sx = out_size[0] / in_size[0], out_size[1] / in_size[1]
     return from_rows(sx, 0.0, 0.5 * sx - 0.5, 0.0, sy, 0.5 * sy - 0.5, like=like)
 
 
-def crop_resize(x0, y0, width, height, out_size: tuple[int, int], *, like: Tensor) -> Tensor:
-    """Crop the window whose top-left pixel is (x0, y0) and whose size is (width, height) pixels,
-    then resize it to ``out_size`` (height, width). Window values may be (B,) tensors."""
-    # out / width as a true division: ``number / tensor`` multiplies by a reciprocal, one ulp
-    # away from cv2.resize's inv_scale_x = (double)dsize.width / ssize.width
-    sx = _batch(out_size[1], like) / _batch(width, like)
-    sy = _batch(out_size[0], like) / _batch(height, like)
-    x0, y0 = _batch(x0, like), _batch(y0, like)
-    return from_rows(sx, 0.0, (0.5 - x0) * sx - 0.5, 0.0, sy, (0.5 - y0) * sy - 0.5, like=like)
-
-
 def crop_resize_box(box: Tensor, out_size: tuple[int, int]) -> Tensor:
-    """crop_resize from (B, 4) windows (x_min, y_min, x_max, y_max) in pixels, in a few vector ops."""
+    """Crop the (B, 4) windows (x_min, y_min, x_max, y_max) in pixels and resize them to
+    ``out_size`` (height, width): x' = (x - x_min + 0.5) * W_out / w - 0.5, in a few vector ops.
+    The scale is a true division W_out / w, bit-identical to cv2.resize's inv_scale_x."""
     box = box.to(DTYPE)
     start, size = box[:, :2], box[:, 2:] - box[:, :2]
     scale = constants.constant((out_size[1], out_size[0]), box) / size       # (B, 2): sx, sy

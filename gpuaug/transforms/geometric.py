@@ -787,9 +787,9 @@ class Rotate(GeometricTransform):
         angle = params["angle"].to(device=params.device, dtype=DTYPE)
         m = geometry.rotation(angle, center=(w / 2 - 0.5, h / 2 - 0.5), like=angle)
         if self.crop_border:
-            x0, y0, x1, y1 = self.crop_window(angle, image_size).unbind(1)
-            m = geometry.crop_resize(x0, y0, (x1 - x0).clamp(min=1), (y1 - y0).clamp(min=1),
-                                     (h, w), like=angle) @ m
+            window = self.crop_window(angle, image_size)
+            window = torch.cat([window[:, :2], torch.maximum(window[:, 2:], window[:, :2] + 1)], 1)
+            m = geometry.crop_resize_box(window, (h, w)) @ m
         return m
 
 
