@@ -314,18 +314,20 @@ def brightness_contrast(image: Tensor, alpha, beta, brightness_by_max: bool = Tr
 def _step_rows(c: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Per step id (0 brightness, 1 contrast, 2 saturation, 3 identity/hue) the slot data at
     factor a = 0 and at a = 1; the data is affine in a. Layout per row: M (c * c, row-major),
-    v (c), a (1), beta * w (c), sigma (1) -- the last three for the elementwise fallback."""
+    V = 1 v^T (c * c: v in every row, so that the shift comes out (c, 1) and the matrix product
+    adds it without a broadcast copy), a (1), beta * w (c), sigma (1) -- the last three for the
+    elementwise fallback."""
     w = GRAY_WEIGHTS if c == 3 else (1.0,)
     eye = [1.0 if i == j else 0.0 for i in range(c) for j in range(c)]
 
     def row(step: int, a: float) -> list[float]:
         if step == 3 or (step == 2 and c == 1):  # identity (saturation leaves gray alone)
-            return eye + [0.0] * c + [1.0] + [0.0] * c + [0.0]
+            return eye + [0.0] * (c * c) + [1.0] + [0.0] * c + [0.0]
         beta = 0.0 if step == 0 else 1.0 - a
         sigma = 1.0 if step == 2 else 0.0
         mix = [a * eye[i * c + j] + sigma * beta * w[j] for i in range(c) for j in range(c)]
-        return mix + [(1.0 - sigma) * beta * wj for wj in w] + [a] + [beta * wj for wj in w] \
-            + [sigma]
+        return mix + [(1.0 - sigma) * beta * wj for _ in range(c) for wj in w] + [a] \
+            + [beta * wj for wj in w] + [sigma]
 
     at0 = tuple(itertools.chain.from_iterable(row(s, 0.0) for s in range(4)))
     at1 = tuple(itertools.chain.from_iterable(row(s, 1.0) for s in range(4)))
@@ -390,31 +392,43 @@ def _hue_position(y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     (B, 1, H, W): V = max, chroma = max - min (S = chroma / V), H / 60 in [0, 6).
 
     OpenCV branches on which channel is the maximum (R first, then G, then B): here the
-    numerator and the sextant offset of the first maximum are picked with wheres on single-channel
-    planes, then ``offset + numerator / chroma``: elementwise only (no sort, argmax or gather over
-    the channels, all slow on the CPU), the same arithmetic eager and compiled, fused when
-    compiled."""
+    numerator and the sextant offset of the first maximum are picked with exact 0/1 blends of
+    single-channel planes, then ``offset + numerator / chroma``: elementwise only (no sort,
+    argmax, gather or per-pixel ``where`` over the channels, all slow on the CPU), the same
+    arithmetic eager and compiled, fused when compiled."""
     r, g, b = y[:, 0:1], y[:, 1:2], y[:, 2:3]
-    hi = y.amax(dim=1, keepdim=True)
-    chroma = hi - _channel_min(y)
-    is_r, is_g = r == hi, g == hi
-    numerator = torch.where(is_r, g - b, torch.where(is_g, b - r, r - g))
-    offset = torch.where(is_r, 0.0, torch.where(is_g, 2.0, 4.0))
-    h = offset + numerator / chroma.clamp_min(_TINY)
-    return hi, chroma, torch.where(h < 0, h + 6.0, h)
+    # planes reused in place where they are ours (fresh large allocations page-fault on the CPU)
+    hi = torch.maximum(r, g)
+    hi = torch.maximum(hi, b, out=hi)
+    chroma = torch.minimum(r, g)
+    chroma = torch.minimum(chroma, b, out=chroma)
+    chroma = torch.sub(hi, chroma, out=chroma)
+    is_r, is_g = (r == hi).to(y.dtype), (g == hi).to(y.dtype)
+    numerator = torch.lerp(r - g, b - r, is_g)
+    numerator = torch.lerp(numerator, g - b, is_r, out=numerator)
+    offset = is_g.mul_(-2.0).add_(4.0)                           # 2 (G max) or 4 (B max)
+    offset = torch.addcmul(offset, offset, is_r, value=-1.0, out=is_r)  # 0 where R is the max
+    h = torch.addcdiv(offset, numerator, chroma.clamp_min(_TINY), out=offset)
+    return hi, chroma, h.add_((h < 0).to(h.dtype), alpha=6.0)
 
 
 def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = None,
               scale: float = 1.0) -> Tensor:
     """OpenCV's float HSV -> RGB from V, chroma (V * S) and H / 60, with the hue turned by
     ``shift * scale`` (B,) sextants: channel = V - chroma * clamp(min(k, 4 - k), 0, 1),
-    k = (n + H / 60) mod 6 with n = 5, 3, 1 for R, G, B."""
+    k = (n + H / 60) mod 6 with n = 5, 3, 1 for R, G, B. The modulo is ``a - 6 floor(a / 6)``
+    (torch.remainder is slow on the CPU); where the floor rounds across a multiple of 6 the
+    curve is 0 on both sides, so the result is the same."""
     n = _const(_HUE_N, h, shape=(1, 3))
     if shift is not None:
         n = torch.add(n, shift.reshape(-1, 1), alpha=scale)
-    k = torch.remainder(h + n.reshape(-1, 3, 1, 1), 6.0)
-    g = torch.minimum(k, 4.0 - k).clamp_(0.0, 1.0)
-    return torch.addcmul(value, chroma, g, value=-1.0)
+    # two full-size buffers, reused in place: fresh large allocations page-fault on the CPU
+    k = h + n.reshape(-1, 3, 1, 1)
+    g = torch.mul(k, 1.0 / 6.0).floor_()
+    k.add_(g, alpha=-6.0)
+    g = torch.neg(k, out=g).add_(4.0)
+    g = torch.minimum(k, g, out=g).clamp_(0.0, 1.0)
+    return torch.addcmul(value, chroma, g, value=-1.0, out=k)
 
 
 def _hue_rotate(y: Tensor, shift: Tensor) -> Tensor:
@@ -444,16 +458,21 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     slots = _const(_SLOTS[with_hue], order, shape=(256, n_slots))[code]       # (B, slots)
     data = torch.gather(per_step, 1, slots[..., None].expand(b, n_slots, k))  # (B, slots, K)
     exact = _exact_matmul(x)
+    buffers = []  # the linear slots alternate between two outputs (see _from_hue)
 
     def linear(y: Tensor, j: int) -> Tensor:
         d = data[:, j]
         if exact:
-            mix, v = d[:, :c * c].reshape(b, c, c), d[:, c * c:c * c + c].reshape(b, 1, c)
+            mix, v = d[:, :c * c].reshape(b, c, c), d[:, c * c:2 * c * c].reshape(b, c, c)
             flat = y.reshape(b, c, h * w)
-            shift = torch.bmm(v, flat.mean(2, keepdim=True))                  # (B, 1, 1)
-            return torch.baddbmm(shift, mix, flat).clamp_(0.0, max_value).reshape(b, c, h, w)
+            shift = torch.bmm(v, flat.mean(2, keepdim=True))                  # (B, c, 1)
+            if len(buffers) < 2:
+                buffers.append(torch.empty_like(flat))
+            out = buffers[j % 2] if buffers[j % 2] is not flat else buffers[1 - j % 2]
+            torch.baddbmm(shift, mix, flat, out=out)
+            return out.clamp_(0.0, max_value).reshape(b, c, h, w)
         # elementwise (TF32 matmuls would cost up to a quarter level)
-        o = c * c + c
+        o = 2 * c * c
         a, bw, sigma = d[:, o, None, None, None], d[:, o + 1:o + 1 + c, None, None], \
             d[:, o + 1 + c, None, None, None]
         g = (y * bw).sum(1, keepdim=True) if c == 3 else y * bw               # beta * gray
