@@ -26,7 +26,8 @@ def _call(aug, data):
 
 
 class _PixelReads(TorchDispatchMode):
-    """Counts gathers that read whole images (not the small ones of parameter sampling)."""
+    """Counts gathers and grid samples that read whole images (not the small gathers of
+    parameter sampling)."""
 
     def __init__(self, min_elements: int):
         super().__init__()
@@ -34,7 +35,8 @@ class _PixelReads(TorchDispatchMode):
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
-        if func.overloadpacket.__name__ == "gather" and out.numel() >= self.min_elements:
+        if func.overloadpacket.__name__ in ("gather", "grid_sampler_2d") \
+                and out.numel() >= self.min_elements:
             self.reads += 1
         return out
 
@@ -46,14 +48,20 @@ def _pixel_reads(aug, data) -> int:
     return mode.reads
 
 
-def test_chain_reads_image_and_mask_once():
-    """The fused chain reads pixels exactly as often as a single Perspective does (one bilinear
-    read of the image, one nearest read of the mask); step by step it reads once per transform."""
-    data = make_inputs(8, (48, 56))
+# one bilinear read of the image (eager uint8: one grid_sample; float: four exact tap gathers)
+# and one nearest gather of the mask
+IMAGE_AND_MASK_READS = {torch.uint8: 1 + 1, torch.float32: 4 + 1}
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32])
+def test_chain_reads_image_and_mask_once(dtype):
+    """The fused chain reads pixels exactly as often as a single Perspective does; step by step
+    it reads once per transform."""
+    data = make_inputs(8, (48, 56), dtype)
     fused = _pixel_reads(chain(), data)
     single = _pixel_reads(A.Compose([A.Perspective(scale=(0.02, 0.06), p=1.0)], seed=0), data)
     steps = _pixel_reads(chain(fuse=False), data)
-    assert fused == single == 4 + 1  # four bilinear taps of the image, one nearest mask tap
+    assert fused == single == IMAGE_AND_MASK_READS[dtype]
     assert steps > 2 * fused
 
 

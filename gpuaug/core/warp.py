@@ -357,27 +357,30 @@ class Resampler:
 
     def _coords_2d(self, nearest: bool):
         """(base_x, frac_x, base_y, frac_y) on OpenCV's grid, or nearest indices (frac None)."""
-        if self.fixed is not None:
+        if self.fixed is not None and nearest:  # round_delta = AB_SCALE / 2, then >> AB_BITS
             x0, ax, y0, ay = self.fixed
-            if nearest:  # round_delta = AB_SCALE / 2, then >> AB_BITS
-                return (x0[:, :, None] + ax[:, None, :] + 512) >> 10, None, \
-                       (y0[:, :, None] + ay[:, None, :] + 512) >> 10, None
-            qx = (x0[:, :, None] + ax[:, None, :] + 16) >> 5   # 1/32 pixel units
-            qy = (y0[:, :, None] + ay[:, None, :] + 16) >> 5
-            return (qx >> 5, (qx & 31).to(torch.float32) * (1 / _QUANT),
-                    qy >> 5, (qy & 31).to(torch.float32) * (1 / _QUANT))
-        if self.fixed_projective is not None:
-            x, y = _opencv_perspective_fixed(self.fixed_projective, *self.out_size,
-                                             1.0 if nearest else _QUANT)
-            if nearest:
-                return x, None, y, None
-            return (x >> 5, (x & 31).to(torch.float32) * (1 / _QUANT),
-                    y >> 5, (y & 31).to(torch.float32) * (1 / _QUANT))
+            return (x0[:, :, None] + ax[:, None, :] + 512) >> 10, None, \
+                   (y0[:, :, None] + ay[:, None, :] + 512) >> 10, None
+        if self.fixed_projective is not None and nearest:
+            x, y = _opencv_perspective_fixed(self.fixed_projective, *self.out_size, 1.0)
+            return x, None, y, None
         if nearest:
             return self.u, None, self.v, None
-        bx, fx = split(self.u, quantise=True)
-        by, fy = split(self.v, quantise=True)
-        return bx, fx, by, fy
+        qx, qy = self._quantised_2d()
+        return (qx >> 5, (qx & 31).to(torch.float32) * (1 / _QUANT),
+                qy >> 5, (qy & 31).to(torch.float32) * (1 / _QUANT))
+
+    def _quantised_2d(self) -> tuple[Tensor, Tensor]:
+        """Source coordinates (B, Ho, Wo) in integer 1/32 pixels, as OpenCV's warps compute them
+        for linear and cubic interpolation."""
+        if self.fixed is not None:
+            x0, ax, y0, ay = self.fixed
+            return (((x0 + 16)[:, :, None] + ax[:, None, :]) >> 5,
+                    ((y0 + 16)[:, :, None] + ay[:, None, :]) >> 5)
+        if self.fixed_projective is not None:
+            return _opencv_perspective_fixed(self.fixed_projective, *self.out_size, _QUANT)
+        return (torch.round(self.u * _QUANT).to(torch.int64),
+                torch.round(self.v * _QUANT).to(torch.int64))
 
     # ---- reading --------------------------------------------------------------------------
     def _axis_taps(self, coord: Tensor, scale: Tensor, forward: Tensor, n: int, interpolation: str,
@@ -434,7 +437,7 @@ class Resampler:
         if self.separable:
             out, cov = self._read_separable(image, interpolation)
         else:
-            out, cov = self._read_2d(image, interpolation)
+            out, cov = self._read_2d(image, interpolation, _is_zero(src_fill))
         out = _apply_fill(out, cov, src_fill, nearest)
         for blend in reversed(self.blends):
             if nearest:
@@ -515,7 +518,7 @@ class Resampler:
         return torch.nn.functional.grid_sample(source, grid.to(source.dtype), mode="bilinear",
                                                padding_mode="border", align_corners=False)
 
-    def _read_2d(self, image: Tensor, interpolation: str):
+    def _read_2d(self, image: Tensor, interpolation: str, zero_fill: bool = False):
         h, w = self.src_size
         ho, wo = self.out_size
         b, c = image.shape[:2]
@@ -523,6 +526,9 @@ class Resampler:
         if interpolation.startswith("area_down:"):
             interpolation = interpolation.split(":", 1)[1]
         nearest = interpolation in ("nearest", "nearest_exact")
+        if not nearest and image.dtype == torch.uint8 and self.source_border in _GRID_SAMPLE_BORDERS \
+                and not torch.compiler.is_compiling():
+            return self._read_2d_grid_sample(image, interpolation, zero_fill)
         bx, fx, by, fy = self._coords_2d(nearest)
         if nearest:
             ix, vx = nearest_taps(bx, w, self.source_border)
@@ -547,6 +553,49 @@ class Resampler:
         if cov is not None:
             cov = cov.view(b, 1, ho, wo)
         return out, cov
+
+
+    def _read_2d_grid_sample(self, image: Tensor, interpolation: str, zero_fill: bool):
+        """Eager 2-D read of a uint8 image in one grid_sample kernel at OpenCV's quantised
+        coordinates: its padding modes are OpenCV's per-tap border rules (zeros: constant,
+        border: replicate, reflection: reflect) and its bicubic uses OpenCV's a = -0.75.
+
+        Bilinear runs in float64: with 1/32-pixel fractions OpenCV's uint8 result is the exact
+        sum rounded half up, a multiple of 1/1024 level, and float32's normalised coordinates
+        (~1e-5 pixel) would tip exact ties; float64 snapped to 1/1024 reproduces it bit for bit,
+        as the gathers in ``_read_2d`` (compiled, which Inductor fuses better) do. OpenCV's
+        bicubic weights are rounded anyway (within one level), so cubic stays float32."""
+        h, w = self.src_size
+        qx, qy = self._quantised_2d()  # pixel u = q / 32 -> normalised (2u + 1) / W - 1
+        cubic = interpolation == "cubic"
+        dtype = torch.float32 if cubic else torch.float64
+        grid = torch.stack([(qx.to(dtype) * (2.0 / (_QUANT * w))).add_(1.0 / w - 1.0),
+                            (qy.to(dtype) * (2.0 / (_QUANT * h))).add_(1.0 / h - 1.0)], -1)
+        mode = "bicubic" if cubic else "bilinear"
+        padding = _GRID_SAMPLE_BORDERS[self.source_border]
+
+        def sample(source: Tensor) -> Tensor:
+            out = torch.nn.functional.grid_sample(source, grid, mode=mode, padding_mode=padding,
+                                                  align_corners=False)
+            if cubic:
+                return out
+            return out.mul_(_TIE_GRID).round_().to(torch.float32).mul_(1.0 / _TIE_GRID)
+
+        out = sample(image.to(dtype))
+        cov = None
+        if padding == "zeros" and not zero_fill:  # the weight inside: the fill takes the rest
+            ones = torch.ones((), dtype=dtype, device=image.device).expand(image.shape[0], 1, h, w)
+            cov = sample(ones)
+        return out, cov
+
+
+_TIE_GRID = _QUANT * _QUANT  # bilinear weights at 1/32-pixel fractions are multiples of 1/1024
+_GRID_SAMPLE_BORDERS = {"constant": "zeros", "replicate": "border", "reflect": "reflection"}
+
+
+def _is_zero(fill) -> bool:
+    values = fill if isinstance(fill, tuple) else (fill,)
+    return all(float(f) == 0.0 for f in values)
 
 
 def _opencv_perspective_fixed(m: Tensor, ho: int, wo: int, scale: float) -> tuple[Tensor, Tensor]:
