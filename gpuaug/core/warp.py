@@ -192,11 +192,8 @@ def taps(base: Tensor, frac: Tensor, n: int, interpolation: str,
     return idx, weights
 
 
-def split(u: Tensor, quantise: bool) -> tuple[Tensor, Tensor]:
-    """Continuous coordinates -> (integer base, float32 fraction), optionally on OpenCV's 1/32 grid."""
-    if quantise:
-        q = torch.round(u * _QUANT).to(torch.int64)
-        return q >> 5, (q & 31).to(torch.float32) * (1.0 / _QUANT)
+def split(u: Tensor) -> tuple[Tensor, Tensor]:
+    """Continuous coordinates -> (integer base, float32 fraction)."""
     base = torch.floor(u)
     return base.to(torch.int64), (u - base).to(torch.float32)
 
@@ -399,7 +396,7 @@ class Resampler:
             both_down = ((self.du >= 1) & (self.dv >= 1))[..., None]
             return torch.where(both_down, idx_d, idx_u), torch.where(both_down, w_d, w_u)
         # axis-aligned chains follow cv2.resize: exact (unquantised) source coordinates
-        base, frac = split(coord, quantise=False)
+        base, frac = split(coord)
         return taps(base, frac, n, interpolation, self.source_border)
 
     def _area_down_taps(self, base: str):
@@ -510,9 +507,8 @@ class Resampler:
         h, w = self.src_size
         ho, wo = self.out_size
         b = image.shape[0]
-        # normalised coordinates (2u + 1) / W - 1 as one multiply-add per axis: (B, Wo), (B, Ho)
-        gx = (self.u * (2.0 / w) + (1.0 / w - 1.0)).to(torch.float32)
-        gy = (self.v * (2.0 / h) + (1.0 / h - 1.0)).to(torch.float32)
+        gx = _normalised(self.u, w).to(torch.float32)                        # (B, Wo)
+        gy = _normalised(self.v, h).to(torch.float32)                        # (B, Ho)
         grid = torch.stack([gx[:, None, :].expand(b, ho, wo), gy[:, :, None].expand(b, ho, wo)], -1)
         source = image if image.dtype in (torch.float32, torch.float64) else image.to(torch.float32)
         return torch.nn.functional.grid_sample(source, grid.to(source.dtype), mode="bilinear",
@@ -554,7 +550,6 @@ class Resampler:
             cov = cov.view(b, 1, ho, wo)
         return out, cov
 
-
     def _read_2d_grid_sample(self, image: Tensor, interpolation: str, zero_fill: bool):
         """Eager 2-D read of a uint8 image in one grid_sample kernel at OpenCV's quantised
         coordinates: its padding modes are OpenCV's per-tap border rules (zeros: constant,
@@ -566,11 +561,11 @@ class Resampler:
         as the gathers in ``_read_2d`` (compiled, which Inductor fuses better) do. OpenCV's
         bicubic weights are rounded anyway (within one level), so cubic stays float32."""
         h, w = self.src_size
-        qx, qy = self._quantised_2d()  # pixel u = q / 32 -> normalised (2u + 1) / W - 1
+        qx, qy = self._quantised_2d()
         cubic = interpolation == "cubic"
         dtype = torch.float32 if cubic else torch.float64
-        grid = torch.stack([(qx.to(dtype) * (2.0 / (_QUANT * w))).add_(1.0 / w - 1.0),
-                            (qy.to(dtype) * (2.0 / (_QUANT * h))).add_(1.0 / h - 1.0)], -1)
+        grid = torch.stack([_normalised(qx.to(dtype), w, _QUANT),
+                            _normalised(qy.to(dtype), h, _QUANT)], -1)
         mode = "bicubic" if cubic else "bilinear"
         padding = _GRID_SAMPLE_BORDERS[self.source_border]
 
@@ -587,6 +582,12 @@ class Resampler:
             ones = torch.ones((), dtype=dtype, device=image.device).expand(image.shape[0], 1, h, w)
             cov = sample(ones)
         return out, cov
+
+
+def _normalised(coord: Tensor, n: int, unit: float = 1.0) -> Tensor:
+    """Pixel coordinates (in 1/unit pixels) -> grid_sample's align_corners=False ones,
+    (2u + 1) / n - 1, as one multiply-add."""
+    return coord * (2.0 / (unit * n)) + (1.0 / n - 1.0)
 
 
 _TIE_GRID = _QUANT * _QUANT  # bilinear weights at 1/32-pixel fractions are multiples of 1/1024

@@ -458,7 +458,7 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     slots = _const(_SLOTS[with_hue], order, shape=(256, n_slots))[code]       # (B, slots)
     data = torch.gather(per_step, 1, slots[..., None].expand(b, n_slots, k))  # (B, slots, K)
     exact = _exact_matmul(x)
-    buffers = []  # the linear slots alternate between two outputs (see _from_hue)
+    buffers = []  # consecutive linear slots alternate between two outputs (see _from_hue)
 
     def linear(y: Tensor, j: int) -> Tensor:
         d = data[:, j]
@@ -468,7 +468,7 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
             shift = torch.bmm(v, flat.mean(2, keepdim=True))                  # (B, c, 1)
             if len(buffers) < 2:
                 buffers.append(torch.empty_like(flat))
-            out = buffers[j % 2] if buffers[j % 2] is not flat else buffers[1 - j % 2]
+            out = buffers[j % 2]  # slot j reads slot j - 1's buffer (or x, or the hue's output)
             torch.baddbmm(shift, mix, flat, out=out)
             return out.clamp_(0.0, max_value).reshape(b, c, h, w)
         # elementwise (TF32 matmuls would cost up to a quarter level)
