@@ -457,7 +457,9 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     n_slots = 6 if with_hue else 3
     slots = _const(_SLOTS[with_hue], order, shape=(256, n_slots))[code]       # (B, slots)
     data = torch.gather(per_step, 1, slots[..., None].expand(b, n_slots, k))  # (B, slots, K)
-    exact = _exact_matmul(x)
+    # batched matrix products in eager mode; under torch.compile the elementwise form, which
+    # Inductor fuses with the mean reductions, the hue and the neighbours into a few loops
+    exact = _exact_matmul(x) and not torch.compiler.is_compiling()
     buffers = []  # consecutive linear slots alternate between two outputs (see _from_hue)
 
     def linear(y: Tensor, j: int) -> Tensor:
@@ -471,12 +473,15 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
             out = buffers[j % 2]  # slot j reads slot j - 1's buffer (or x, or the hue's output)
             torch.baddbmm(shift, mix, flat, out=out)
             return out.clamp_(0.0, max_value).reshape(b, c, h, w)
-        # elementwise (TF32 matmuls would cost up to a quarter level)
+        # elementwise (compiled, or where TF32 matmuls would cost up to a quarter level)
         o = 2 * c * c
         a, bw, sigma = d[:, o, None, None, None], d[:, o + 1:o + 1 + c, None, None], \
             d[:, o + 1 + c, None, None, None]
-        g = (y * bw).sum(1, keepdim=True) if c == 3 else y * bw               # beta * gray
-        t = torch.lerp(g.mean(dim=(2, 3), keepdim=True), g, sigma)            # contrast | sat.
+        # beta * gray as a sum of channel planes: pointwise, so a compiler inlines it
+        g = y[:, 0:1] * bw[:, 0:1] + y[:, 1:2] * bw[:, 1:2] + y[:, 2:3] * bw[:, 2:3] \
+            if c == 3 else y * bw
+        mean = (y.mean(dim=(2, 3), keepdim=True) * bw).sum(1, keepdim=True)  # mean(g), from y
+        t = torch.lerp(mean, g, sigma)                                        # contrast | sat.
         return torch.addcmul(t, a, y).clamp_(0.0, max_value)
 
     y = x
