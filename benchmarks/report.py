@@ -61,7 +61,8 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     meta, rows = load(argv)
-    print(f"Device: {meta['device']} — {meta['date']}  \nCommand: `{meta['command']}`  \n"
+    allocator = f"Allocator: {meta['allocator']}  \n" if meta.get("allocator", "default") != "default" else ""
+    print(f"Device: {meta['device']} — {meta['date']}  \nCommand: `{meta['command']}`  \n{allocator}"
           + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v) + "\n")
     print("Images per second (higher is better); gpuaug's ratio to kornia eager on the same batch "
           "in the same run; kernels and host syncs per call from benchmarks/opcount.py.\n")

@@ -14,6 +14,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import platform
 import sys
 import time
@@ -23,6 +24,12 @@ import torch
 
 from .opcount import count
 from .specs import Inputs, all_benches
+
+# glibc settings that keep freed memory in the heap: without them every large buffer a call
+# allocates is fresh memory that page-faults on first touch (on the CPU this costs more than the
+# arithmetic of most transforms, for every torch library alike); CUDA's caching allocator has no
+# such cost. PyTorch's CPU tuning guide suggests jemalloc/tcmalloc for the same reason.
+RETAIN_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(1 << 32), "MALLOC_TRIM_THRESHOLD_": str(1 << 36)}
 
 LIBS = ["gpuaug", "gpuaug compiled", "kornia", "kornia compiled", "torchvision loop",
         "torchvision batch*", "albumentations"]
@@ -183,7 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-time", type=float, default=0.5, help="seconds of timed calls per row")
     parser.add_argument("--no-counts", action="store_true", help="skip the op counts")
     parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON and CSV files")
+    parser.add_argument("--allocator", choices=("default", "retain"), default="default",
+                        help="retain: restart with glibc's heap kept between calls (no page faults "
+                             "on fresh buffers; see RETAIN_MALLOC)")
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    if args.allocator == "retain" and any(os.environ.get(k) != v for k, v in RETAIN_MALLOC.items()):
+        os.environ.update(RETAIN_MALLOC)  # glibc reads these at start-up: start again
+        os.execv(sys.executable, [sys.executable, "-m", "gpuaug", "bench", *argv])
 
     device = torch.device(args.device)
     libs = [lib for lib in args.libs.split(",") if lib]
@@ -202,9 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = run(benches, batches, sizes, device, libs, args.min_time, args.compile_mode,
                counts=not args.no_counts)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
-            "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv or sys.argv[1:]),
+            "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv),
+            "allocator": " ".join(f"{k}={os.environ[k]}" for k in RETAIN_MALLOC if k in os.environ)
+                         or "default",
             "note": "torchvision batch* draws one set of parameters for the whole batch: not like-for-like"}
-    print(f"# {meta['device']} | {meta['date']} | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
+    print(f"# {meta['device']} | {meta['date']} | allocator {meta['allocator']} | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
     print(format_table(rows))
     print("* torchvision on the whole batch draws one parameter set per batch (not per sample).")
     out = Path(args.out)
