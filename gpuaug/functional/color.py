@@ -459,12 +459,12 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     data = torch.gather(per_step, 1, slots[..., None].expand(b, n_slots, k))  # (B, slots, K)
     # batched matrix products in eager mode; under torch.compile the elementwise form, which
     # Inductor fuses with the mean reductions, the hue and the neighbours into a few loops
-    exact = _exact_matmul(x) and not torch.compiler.is_compiling()
+    by_matmul = _exact_matmul(x) and not torch.compiler.is_compiling()
     buffers = []  # consecutive linear slots alternate between two outputs (see _from_hue)
 
     def linear(y: Tensor, j: int) -> Tensor:
         d = data[:, j]
-        if exact:
+        if by_matmul:
             mix, v = d[:, :c * c].reshape(b, c, c), d[:, c * c:2 * c * c].reshape(b, c, c)
             flat = y.reshape(b, c, h * w)
             shift = torch.bmm(v, flat.mean(2, keepdim=True))                  # (B, c, 1)
