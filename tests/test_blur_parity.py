@@ -220,6 +220,19 @@ def test_box_and_median_replay_albumentations(name, kind, dtype):
         _check(out[i], refs[i], dtype, f"{name} sample {i} k={sizes[i]}", float_tol=tol)
 
 
+def test_median_network_matches_the_windowed_median():
+    """The CPU's selection networks against the materialised-window median (the CUDA path):
+    mixed sizes with k = 1, heavy ties, non-integer floats, an image narrower than the window."""
+    from gpuaug.functional.blur import _median_blur, _median_by_sort, _pad
+    g = torch.Generator().manual_seed(5)
+    ks = torch.tensor([1, 3, 5, 7, 9, 9, 3])
+    for x in (torch.randint(0, 4, (7, 2, 23, 19), generator=g).float() * 0.25,
+              torch.rand(7, 3, 16, 21, generator=g), torch.rand(7, 1, 6, 5, generator=g)):
+        expected = _median_by_sort(_pad(x, 4, 4, 4, 4, "replicate"), ks, 9)
+        assert torch.equal(_median_blur(x, ks, 9), expected)
+        assert torch.equal(_median_blur(x[4:6], 9, 9), expected[4:6])
+
+
 @pytest.mark.parametrize("cls", [A.Blur, A.MedianBlur, A.MotionBlur])
 def test_odd_kernel_sampling(cls):
     n = 4000

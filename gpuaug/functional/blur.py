@@ -156,9 +156,11 @@ def gaussian_kernel_size(sigma: float) -> int:
     return int(max(sigma, 0.0) * 3.5) * 2 + 1
 
 
-def _gaussian_taps(sigma: Tensor, ksize: Tensor, size: int, opencv_zero: bool = False) -> Tensor:
+def _gaussian_taps(sigma: Tensor, ksize: Tensor, size: int, opencv_zero: bool = False,
+                   full: bool = False) -> Tensor:
     """(B, size) normalised Gaussian taps of per-sample odd length ``ksize`` (zero outside),
     ``exp(-x^2 / (2 sigma^2))`` as cv2.getGaussianKernel and albumentations compute them.
+    ``full``: the caller knows every ``ksize`` is ``size`` (no taps to mask).
 
     ``opencv_zero``: sigma <= 0 means what it means to cv2.GaussianBlur (a sigma derived from the
     size, and OpenCV's fixed kernels up to size 7); otherwise a sigma of 0 is the limit, a delta.
@@ -169,7 +171,9 @@ def _gaussian_taps(sigma: Tensor, ksize: Tensor, size: int, opencv_zero: bool = 
         derived = 0.3 * ((ksize.to(sigma.dtype) - 1) * 0.5 - 1) + 0.8
         sigma = torch.where(zero, derived, sigma)
     var = torch.addcmul(constant((1e-12,), sigma), sigma, sigma)   # no NaN at sigma = 0
-    g = (half_x2[None, :] / var[:, None]).exp_().masked_fill_(_outside(ksize, size), 0.0)
+    g = (half_x2[None, :] / var[:, None]).exp_()
+    if not full:
+        g = g.masked_fill_(_outside(ksize, size), 0.0)
     g = g / g.sum(-1, keepdim=True)
     if opencv_zero:
         table = _small_gaussian_table(size, sigma)
@@ -247,9 +251,10 @@ def _check_kernel_size(kernel_size, name: str = "kernel_size", allow_zero: bool 
 
 
 def _gaussian_blur(x: Tensor, sigma: Tensor, ksize: Tensor, size: int,
-                   opencv_zero: bool = False) -> Tensor:
-    """Per-sample Gaussian blur of a float working image: (B,) sigma, (B,) odd ksize <= size."""
-    return _separable(x, _gaussian_taps(sigma, ksize, size, opencv_zero))
+                   opencv_zero: bool = False, full: bool = False) -> Tensor:
+    """Per-sample Gaussian blur of a float working image: (B,) sigma, (B,) odd ksize <= size
+    (``full``: every ksize is ``size``)."""
+    return _separable(x, _gaussian_taps(sigma, ksize, size, opencv_zero, full))
 
 
 def gaussian_blur(image: Tensor, kernel_size, sigma, *, max_kernel_size: int | None = None
@@ -326,25 +331,210 @@ def box_blur(image: Tensor, kernel_size, *, max_kernel_size: int | None = None) 
     return _finish_like(out, image, batch, single)
 
 
-def _median_blur(x: Tensor, ksize: Tensor, size: int) -> Tensor:
-    """Per-sample median over a (k, k) window, odd (B,) ksize <= size, replicated borders.
+def _median_blur(x: Tensor, ksize: Tensor | int, size: int) -> Tensor:
+    """Per-sample median over a (k, k) window, odd (B,) ksize <= size (or one int k = size),
+    replicated borders.
 
-    The window is always ``size`` wide; for a smaller k, the taps outside the sample's own window
-    are set to -inf and +inf in equal numbers (the outer ring is point-symmetric, so the first
-    half of the flattened window gets -inf and the second +inf), which leaves the median of the
-    whole window equal to the median of the inner one.
+    On the CPU, a min/max selection network on shifted planes (exact in any dtype; ~150 planes
+    for 5 x 5, ~400 for 7 x 7) for each odd size up to ``size``, each sample picking its own;
+    elsewhere a (size, size) window per pixel, materialised and reduced with ``median``.
     """
     r = size // 2
-    b, c, h, w = x.shape
-    patches = _pad(x, r, r, r, r, "replicate").unfold(2, size, 1).unfold(3, size, 1)
+    padded = _pad(x, r, r, r, r, "replicate")
+    if isinstance(ksize, int):
+        return x if size == 1 else _median_by_network(padded, size, r)
+    if x.device.type != "cpu":
+        return _median_by_sort(padded, ksize, size)
+    out = x  # k = 1
+    for k in range(3, size + 1, 2):
+        out = torch.where((ksize == k).view(-1, 1, 1, 1), _median_by_network(padded, k, r), out)
+    return out
+
+
+def _median_by_sort(padded: Tensor, ksize: Tensor, size: int) -> Tensor:
+    """The window is always ``size`` wide; for a smaller k, the taps outside the sample's own window
+    are set to -inf and +inf in equal numbers (the outer ring is point-symmetric, so the first
+    half of the flattened window gets -inf and the second +inf), which leaves the median of the
+    whole window equal to the median of the inner one."""
+    r = size // 2
+    b, c = padded.shape[:2]
+    h, w = padded.shape[2] - 2 * r, padded.shape[3] - 2 * r
+    patches = padded.unfold(2, size, 1).unfold(3, size, 1)
     span = constant(tuple(2 * max(abs(i - r), abs(j - r)) + 1 for i in range(size)
-                          for j in range(size)), x, torch.int64)
+                          for j in range(size)), padded, torch.int64)
     half = constant(tuple(-math.inf if i < size * size // 2 else math.inf
-                          for i in range(size * size)), x)
+                          for i in range(size * size)), padded)
     inside = span[None, :] <= ksize[:, None]                              # (B, size * size)
-    fill = half.reshape(size, size).to(x.dtype)
+    fill = half.reshape(size, size).to(padded.dtype)
     window = torch.where(inside.reshape(b, 1, 1, 1, size, size), patches, fill)
     return window.reshape(b, c, h, w, size * size).median(dim=-1).values
+
+
+def _median_by_network(padded: Tensor, k: int, r: int) -> Tensor:
+    """Median of every k x k window of ``padded`` (padded by r >= k // 2 on each side): the
+    window's columns are sorted once per column (shared by the k windows that contain it), then
+    the program of :func:`_median_program` runs on planes shifted along the width."""
+    h, w = padded.shape[2] - 2 * r, padded.shape[3] - 2 * r
+    o = r - k // 2
+    rows = [padded[..., o + i:o + i + h, o:o + w + k - 1] for i in range(k)]
+    column_sort, median = _median_programs(k)
+    columns = _run_program(*column_sort, rows)                     # i-th smallest of each column
+    program, output = median
+    inputs = [columns[i][..., j:j + w] for i in range(k) for j in range(k)]
+    return _run_program(program, [output], inputs)[0]
+
+
+def _run_program(program, outputs: list[int], inputs: list[Tensor]) -> list[Tensor]:
+    """Evaluate a min/max program (see :func:`_MinMaxGraph`): node ids index ``inputs`` first,
+    then the steps; planes are released after their last use and their buffers reused."""
+    values: dict[int, Tensor] = dict(enumerate(inputs))
+    spare: list[Tensor] = []
+    n = len(inputs)
+    for step, (kind, a, b, dead) in enumerate(program):
+        fn = torch.minimum if kind == 0 else torch.maximum
+        values[n + step] = fn(values[a], values[b], out=spare.pop()) if spare \
+            else fn(values[a], values[b])
+        for d in dead:
+            plane = values.pop(d)
+            if d >= n:
+                spare.append(plane)
+    return [values[o] for o in outputs]
+
+
+class _MinMaxGraph:
+    """Builds straight-line min/max programs symbolically: nodes are ints (inputs first), a
+    static +inf (``INF``) folds away, repeated steps are shared, and :meth:`program` keeps only
+    the steps the outputs need, each with the nodes whose last use it is."""
+
+    INF = -1
+
+    def __init__(self, n_inputs: int):
+        self.n_inputs = n_inputs
+        self.steps: list[tuple[int, int, int]] = []
+        self.ids: dict[tuple[int, int, int], int] = {}
+
+    def op(self, kind: int, a: int, b: int) -> int:  # kind 0 = min, 1 = max
+        if a == self.INF or b == self.INF:
+            other = b if a == self.INF else a
+            return other if kind == 0 else self.INF
+        if a == b:
+            return a
+        key = (kind, min(a, b), max(a, b))
+        if key not in self.ids:
+            self.ids[key] = self.n_inputs + len(self.steps)
+            self.steps.append(key)
+        return self.ids[key]
+
+    def compare(self, wires: list[int], i: int, j: int) -> None:
+        wires[i], wires[j] = self.op(0, wires[i], wires[j]), self.op(1, wires[i], wires[j])
+
+    def sort(self, wires: list[int]) -> list[int]:
+        """Batcher's odd-even merge sort, on a power-of-two width padded with +inf."""
+        n, width = len(wires), 1
+        while width < n:
+            width *= 2
+        w = list(wires) + [self.INF] * (width - n)
+        p = 1
+        while p < width:
+            k = p
+            while k >= 1:
+                for j in range(k % p, width - k, 2 * k):
+                    for i in range(k):
+                        if (i + j) // (2 * p) == (i + j + k) // (2 * p):
+                            self.compare(w, i + j, i + j + k)
+                k //= 2
+            p *= 2
+        return w[:n]
+
+    def merge(self, a: list[int], b: list[int]) -> list[int]:
+        """Batcher's odd-even merge of two sorted lists (each padded with +inf)."""
+        width = 1
+        while width < max(len(a), len(b)):
+            width *= 2
+        w = list(a) + [self.INF] * (width - len(a)) + list(b) + [self.INF] * (width - len(b))
+
+        def merge_range(lo: int, n: int, r: int) -> None:
+            if 2 * r < n:
+                merge_range(lo, n, 2 * r)
+                merge_range(lo + r, n, 2 * r)
+                for i in range(lo + r, lo + n - r, 2 * r):
+                    self.compare(w, i, i + r)
+            else:
+                self.compare(w, lo, lo + r)
+
+        merge_range(0, 2 * width, 1)
+        return [v for v in w if v != self.INF]
+
+    def program(self, outputs: list[int]):
+        """(steps, outputs): the needed steps as (kind, a, b, nodes dead after it), renumbered
+        so that step s is node n_inputs + s, and the outputs' node ids."""
+        need, stack = set(), list(outputs)
+        while stack:
+            node = stack.pop()
+            if node >= self.n_inputs and node not in need:
+                need.add(node)
+                _, a, b = self.steps[node - self.n_inputs]
+                stack += [a, b]
+        kept = [i for i in range(len(self.steps)) if self.n_inputs + i in need]
+        renumber = {self.n_inputs + old: self.n_inputs + new for new, old in enumerate(kept)}
+        last = {}
+        for pos, i in enumerate(kept):
+            _, a, b = self.steps[i]
+            last[a] = last[b] = pos
+        for o in outputs:
+            last.pop(o, None)
+        dead: dict[int, list[int]] = {}
+        for node, pos in last.items():
+            dead.setdefault(pos, []).append(renumber.get(node, node))
+        steps = tuple((kind, renumber.get(a, a), renumber.get(b, b), tuple(dead.get(pos, ())))
+                      for pos, (kind, a, b) in enumerate(self.steps[i] for i in kept))
+        return steps, [renumber.get(o, o) for o in outputs]
+
+
+def _sort_program(n: int):
+    """A program sorting n inputs (outputs: the nodes of the 1st, 2nd, ... smallest)."""
+    graph = _MinMaxGraph(n)
+    return graph.program(graph.sort(list(range(n))))
+
+
+def _median_program(k: int):
+    """The median of a k x k window whose columns are sorted, from the inputs (i, j) = i-th
+    smallest of column j at id i * k + j. Each row of i-th smallest values is sorted too (a
+    matrix sorted by columns stays so when its rows are sorted); then the value at (i, j) has
+    at least (i + 1)(j + 1) values <= it and (k - i)(k - j) values >= it, which rules out all
+    but a band of candidates around the anti-diagonal; the candidates' rows are merged and the
+    one at the median's rank among them is the median."""
+    graph = _MinMaxGraph(k * k)
+    m = (k * k - 1) // 2
+    below, lists = 0, []
+    for i in range(k):
+        row = graph.sort([i * k + j for j in range(k)])
+        kept = []
+        for j in range(k):
+            if (k - i) * (k - j) > k * k - m:
+                below += 1
+            elif (i + 1) * (j + 1) <= m + 1:
+                kept.append(row[j])
+        if kept:
+            lists.append(kept)
+    while len(lists) > 1:
+        lists = [graph.merge(lists[t], lists[t + 1]) if t + 1 < len(lists) else lists[t]
+                 for t in range(0, len(lists), 2)]
+    program, (output,) = graph.program([lists[0][m - below]])
+    return program, output
+
+
+def _median_programs(k: int):
+    """(column sort, median) programs for a k x k median, built once (the common sizes at import,
+    so that torch.compile finds them made and does not trace the building)."""
+    if k not in _MEDIAN_PROGRAMS:
+        _MEDIAN_PROGRAMS[k] = (_sort_program(k), _median_program(k))
+    return _MEDIAN_PROGRAMS[k]
+
+
+_MEDIAN_PROGRAMS: dict = {}
+for _k in (3, 5, 7, 9):
+    _median_programs(_k)
 
 
 def median_blur(image: Tensor, kernel_size, *, max_kernel_size: int | None = None) -> Tensor:
@@ -354,8 +544,11 @@ def median_blur(image: Tensor, kernel_size, *, max_kernel_size: int | None = Non
     batch, single = as_batch(image)
     kernel_size = _check_kernel_size(kernel_size, allow_zero=False)
     x = working(batch)
-    k = per_sample(kernel_size, batch.shape[0], x, "kernel_size", torch.int64)
-    out = _median_blur(x, k, _bound(kernel_size, max_kernel_size, "max_kernel_size"))
+    if isinstance(kernel_size, int):
+        out = _median_blur(x, kernel_size, kernel_size)
+    else:
+        k = per_sample(kernel_size, batch.shape[0], x, "kernel_size", torch.int64)
+        out = _median_blur(x, k, _bound(kernel_size, max_kernel_size, "max_kernel_size"))
     return _finish_like(out, image, batch, single)
 
 

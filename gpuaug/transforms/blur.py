@@ -166,9 +166,11 @@ class MedianBlur(Blur):
 
     Differences from albumentations: float images are filtered in float; albumentations rounds
     them to uint8 first (``uint8_io``) and back, so its float results are multiples of 1/255 and
-    differ from gpuaug's by at most half a level. The median reads a (k_max, k_max) window per
-    pixel (memory k_max^2 times the image), with the taps outside each sample's own k set to
-    -inf / +inf in equal numbers.
+    differ from gpuaug's by at most half a level. On the CPU the median is a min/max selection
+    network on shifted planes, run once for each odd size up to the largest in ``blur_limit``
+    (each sample picks its own: the cost is that of all sizes); on other devices a (k_max, k_max)
+    window per pixel is materialised (memory k_max^2 times the image) and reduced with
+    ``median``, the taps outside each sample's own k set to -inf / +inf in equal numbers.
 
     Args:
         blur_limit: aperture range; an int v means (3, v). Odd and >= 3 (adjusted with a warning
@@ -322,11 +324,16 @@ class GaussianBlur(PixelTransform):
         if lo == 0:  # (float32 draws may round just past the top of sigma_limit)
             size = max(size, FB.gaussian_kernel_size(self.sigma_limit[1] * (1 + 1e-6)))
         self._size = max(size, 1)
+        self._static_size = lo == hi and lo > 0  # one kernel size for every sample
+        if self._static_size:  # skipped samples: sigma 0 (a delta) instead of a 1-tap kernel
+            self.identity_params = {"sigma": 0.0}
 
     def sample(self, rng, batch_size, image_size):
         sigma = rng.uniform(*self.sigma_limit)
         lo, hi = self.blur_limit
-        if lo == hi == 0:  # PIL's size from sigma, int(sigma * 3.5) * 2 + 1
+        if self._static_size:
+            k = torch.full_like(sigma, self._size, dtype=torch.int64)
+        elif lo == hi == 0:  # PIL's size from sigma, int(sigma * 3.5) * 2 + 1
             k = torch.add(_one(sigma), (sigma * 3.5).to(torch.int64), alpha=2)
         else:
             k = rng.integers(lo, hi)
@@ -336,7 +343,8 @@ class GaussianBlur(PixelTransform):
         return {"sigma": sigma, "kernel_size": k}
 
     def apply(self, image, params, *, max_value):
-        return FB._gaussian_blur(image, params["sigma"], params["kernel_size"], self._size)
+        return FB._gaussian_blur(image, params["sigma"], params["kernel_size"], self._size,
+                                 full=self._static_size)
 
     def extra_repr(self) -> str:
         return (f"blur_limit={self.blur_limit}, sigma_limit={self.sigma_limit}, "
