@@ -52,9 +52,10 @@ BLUR = [
           ("GaussianBlur", lambda s: dict(kernel_size=7, sigma=(0.1, 2.0)))),
     bench("MotionBlur", "blur", lambda s: dict(p=1.0),
           ("RandomMotionBlur", lambda s: dict(kernel_size=7, angle=35.0, direction=0.5, p=1.0))),
-    bench("MedianBlur", "blur", lambda s: dict(p=1.0),
+    # 5 x 5 in every library (kornia's boxes and medians take one fixed size)
+    bench("MedianBlur", "blur", lambda s: dict(blur_limit=(5, 5), p=1.0),
           ("RandomMedianBlur", lambda s: dict(kernel_size=(5, 5), p=1.0))),
-    bench("Blur", "blur", lambda s: dict(p=1.0),
+    bench("Blur", "blur", lambda s: dict(blur_limit=(5, 5), p=1.0),
           ("RandomBoxBlur", lambda s: dict(kernel_size=(5, 5), p=1.0))),
     bench("Defocus", "blur", lambda s: dict(p=1.0)),
     bench("ZoomBlur", "blur", lambda s: dict(p=1.0)),
