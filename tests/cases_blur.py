@@ -6,6 +6,8 @@ from tests.cases import Case
 CASES = [
     Case(A.GaussianBlur, dict(p=0.7)),
     Case(A.GaussianBlur, dict(blur_limit=(0, 8), sigma_limit=(0.3, 2.0)), id="GaussianBlur-limit"),
+    Case(A.GaussianBlur, dict(blur_limit=(5, 5), sigma_limit=(0.5, 2.0), p=0.7),
+         id="GaussianBlur-one-size"),
     Case(A.MotionBlur, dict(blur_limit=(3, 9), p=0.7)),
     Case(A.MotionBlur, dict(blur_limit=7, allow_shifted=False, angle_range=(30, 60),
                             direction_range=(-0.5, 0.5)), id="MotionBlur-centred"),
