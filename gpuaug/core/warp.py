@@ -555,33 +555,69 @@ class Resampler:
         coordinates: its padding modes are OpenCV's per-tap border rules (zeros: constant,
         border: replicate, reflection: reflect) and its bicubic uses OpenCV's a = -0.75.
 
-        Bilinear runs in float64: with 1/32-pixel fractions OpenCV's uint8 result is the exact
-        sum rounded half up, a multiple of 1/1024 level, and float32's normalised coordinates
-        (~1e-5 pixel) would tip exact ties; float64 snapped to 1/1024 reproduces it bit for bit,
-        as the gathers in ``_read_2d`` (compiled, which Inductor fuses better) do. OpenCV's
-        bicubic weights are rounded anyway (within one level), so cubic stays float32."""
+        Bilinear is exact: with 1/32-pixel fractions OpenCV's uint8 result is the exact weighted
+        sum (a multiple of 1/1024 level) rounded half up. grid_sample maps its normalised
+        coordinates back to pixels as ((g + 1) * n - 1) / 2, which is exact in float32 when n
+        is a power of two (g is then a short dyadic fraction); so for the constant and replicate
+        borders the image is read from a float32 canvas of power-of-two sides, the image in its
+        top-left corner and the rest filled by the border rule (zeros, or the edge pixels,
+        which grid_sample's border clamp continues), when that canvas is at most twice the
+        image's area. Otherwise (reflect, or a canvas too large) bilinear runs in float64,
+        snapped to 1/1024. OpenCV's bicubic weights are rounded anyway (within one level), so
+        cubic stays float32 on the image itself."""
         h, w = self.src_size
         qx, qy = self._quantised_2d()
-        cubic = interpolation == "cubic"
-        dtype = torch.float32 if cubic else torch.float64
-        grid = torch.stack([_normalised(qx.to(dtype), w, _QUANT),
-                            _normalised(qy.to(dtype), h, _QUANT)], -1)
-        mode = "bicubic" if cubic else "bilinear"
         padding = _GRID_SAMPLE_BORDERS[self.source_border]
+        cubic = interpolation == "cubic"
+        canvas = _canvas(h, w) if not cubic and padding in ("zeros", "border") else None
+        if cubic or canvas is not None:
+            dtype, (gh, gw) = torch.float32, canvas or (h, w)
+        else:
+            dtype, gh, gw = torch.float64, h, w
+        # normalised in float64 (exact for a power-of-two side), then cast
+        grid = torch.stack([_normalised(qx.to(torch.float64), gw, _QUANT),
+                            _normalised(qy.to(torch.float64), gh, _QUANT)], -1).to(dtype)
+        mode = "bicubic" if cubic else "bilinear"
 
         def sample(source: Tensor) -> Tensor:
             out = torch.nn.functional.grid_sample(source, grid, mode=mode, padding_mode=padding,
                                                   align_corners=False)
-            if cubic:
-                return out
-            return out.mul_(_TIE_GRID).round_().to(torch.float32).mul_(1.0 / _TIE_GRID)
+            if dtype == torch.float64:
+                return out.mul_(_TIE_GRID).round_().to(torch.float32).mul_(1.0 / _TIE_GRID)
+            return out
 
-        out = sample(image.to(dtype))
+        b = image.shape[0]
+        out = sample(image.to(dtype) if canvas is None else _on_canvas(image, gh, gw, padding))
         cov = None
         if padding == "zeros" and not zero_fill:  # the weight inside: the fill takes the rest
-            ones = torch.ones((), dtype=dtype, device=image.device).expand(image.shape[0], 1, h, w)
+            if canvas is None:
+                ones = torch.ones((), dtype=dtype, device=image.device).expand(b, 1, h, w)
+            else:
+                ones = constants.cached(("canvas ones", h, w, gh, gw, image.device),
+                                        lambda: _on_canvas(torch.ones(1, 1, h, w, device=image.device),
+                                                           gh, gw, "zeros")).expand(b, 1, gh, gw)
             cov = sample(ones)
         return out, cov
+
+
+def _canvas(h: int, w: int) -> tuple[int, int] | None:
+    """Power-of-two (height, width) >= (h, w), if its area is at most twice the image's."""
+    gh, gw = 1 << (h - 1).bit_length(), 1 << (w - 1).bit_length()
+    return (gh, gw) if gh * gw <= 2 * h * w else None
+
+
+def _on_canvas(image: Tensor, gh: int, gw: int, padding: str) -> Tensor:
+    """``image`` as float32 in the top-left corner of a (gh, gw) canvas; the rest zeros
+    ("zeros") or the edge pixels continued ("border")."""
+    h, w = image.shape[-2:]
+    if (gh, gw) == (h, w):
+        return image.to(torch.float32)
+    if padding == "border":
+        return torch.nn.functional.pad(image.to(torch.float32), (0, gw - w, 0, gh - h),
+                                       mode="replicate")
+    out = image.new_zeros((*image.shape[:-2], gh, gw), dtype=torch.float32)
+    out[..., :h, :w] = image
+    return out
 
 
 def _normalised(coord: Tensor, n: int, unit: float = 1.0) -> Tensor:
