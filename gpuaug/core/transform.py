@@ -228,7 +228,8 @@ class GeometricTransform(Transform):
             return geometry.identity(like.shape[0], like.device)
         return geometry.resize(image_size, out_size, like=like)
 
-    def warp_settings(self) -> dict:
+    def warp_settings(self, image_size: tuple[int, int] | None = None) -> dict:
+        """How the chain reads this transform (for inputs of ``image_size`` when given)."""
         return dict(border=self.border_mode, fill=self.fill, fill_mask=self.fill_mask,
                     interpolation=self.interpolation, mask_interpolation=self.mask_interpolation,
                     axis_aligned=self.axis_aligned, projective=self.projective, exact=self.exact)
@@ -247,7 +248,7 @@ class GeometricTransform(Transform):
         params = (self._draw(rng, state.batch_size, size, force, state.channels)
                   if params is None else Params.of(params, state.batch_size, state.device))
         m = self.placed_matrix(params, size, mask)
-        state.add_geometry(m, self.output_size(size), **self.warp_settings())
+        state.add_geometry(m, self.output_size(size), **self.warp_settings(size))
         return params
 
 

@@ -340,7 +340,18 @@ class Resampler:
     def _plan_2d(self):
         ho, wo = self.out_size
         segments = self.chain.segments
-        self.fixed = self.fixed_projective = None
+        self.fixed = self.fixed_projective = self.permutation = None
+        if len(segments) == 1 and segments[0].transparent:
+            # rot90s and transposes (and flips with them): integer maps inside the frame, read
+            # by one flat index whatever the interpolation
+            h, w = self.src_size
+            inv = geometry.inverse(segments[0].matrix).round().to(torch.int64)      # (B, 3, 3)
+            steps = inv[:, 1, :] * w + inv[:, 0, :]         # flat index per unit of x, y, 1
+            x = constants.arange(0, wo, self.device, torch.int64).view(1, 1, wo)
+            y = constants.arange(0, ho, self.device, torch.int64).view(1, ho, 1)
+            row = steps[:, 1, None, None] * y + steps[:, 2, None, None]             # (B, Ho, 1)
+            self.permutation = (steps[:, 0, None, None] * x + row).view(-1, 1, ho * wo)
+            return
         if len(segments) == 1 and not segments[0].projective:
             self.fixed = _opencv_affine_fixed(segments[0].matrix, ho, wo)
             return
@@ -519,6 +530,9 @@ class Resampler:
         ho, wo = self.out_size
         b, c = image.shape[:2]
         flat = image.reshape(b, c, h * w)
+        if self.permutation is not None:
+            index = self.permutation.expand(b, c, ho * wo)
+            return torch.gather(flat, 2, index).view(b, c, ho, wo), None
         if interpolation.startswith("area_down:"):
             interpolation = interpolation.split(":", 1)[1]
         nearest = interpolation in ("nearest", "nearest_exact")

@@ -82,8 +82,8 @@ class _CropAndPad(GeometricTransform):
         raise NotImplementedError
 
     # ---- shared ---------------------------------------------------------------------------
-    def warp_settings(self) -> dict:
-        settings = super().warp_settings()
+    def warp_settings(self, image_size=None) -> dict:
+        settings = super().warp_settings(image_size)
         if not self.pad_if_needed:  # never reads outside the input frame
             settings["border"] = None
         return settings

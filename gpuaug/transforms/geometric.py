@@ -355,6 +355,12 @@ class RandomRotate90(GeometricTransform):
     def sample(self, rng, batch_size, image_size):
         return {"factor": rng.integers(0, 3)}
 
+    def warp_settings(self, image_size=None) -> dict:
+        settings = super().warp_settings(image_size)
+        if image_size is not None and image_size[0] == image_size[1]:
+            settings.update(border=None, exact=True)  # square: a permutation of the frame
+        return settings
+
     def matrix(self, params: Params, image_size):
         h, w = image_size
         k = params["factor"].to(params.device).to(torch.int64)
@@ -509,8 +515,8 @@ class _MaxSize(_AreaForDownscale, GeometricTransform):
         return geometry.from_rows(sx, 0.0, 0.5 * sx - 0.5 + left, 0.0, sy, 0.5 * sy - 0.5 + top,
                                   like=s)
 
-    def warp_settings(self) -> dict:
-        settings = super().warp_settings()
+    def warp_settings(self, image_size=None) -> dict:
+        settings = super().warp_settings(image_size)
         if self.choices is not None:  # content smaller than the frame: fill the rest with 0
             settings.update(border="constant", fill=0.0, fill_mask=0.0)
         return settings
