@@ -244,15 +244,16 @@ def test_warp_matches_opencv(projective, interp, border, fill_kind, dtype, chann
 @pytest.mark.parametrize("border,fill_kind", BORDER_CASES[:3],
                          ids=[f"{b}-{k}" if k else b for b, k in BORDER_CASES[:3]])
 @pytest.mark.parametrize("src", [(50, 60), (32, 64)], ids=["padded", "power-of-two"])
-def test_warp_uint8_linear_on_a_power_of_two_canvas(projective, border, fill_kind, src):
-    """Eager uint8 bilinear with constant / replicate borders reads a float32 canvas of
-    power-of-two sides (the sizes above are ones where it applies; SRC's is too large and runs
-    in float64): exact against OpenCV like every uint8 linear warp."""
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+def test_warp_linear_on_a_power_of_two_canvas(projective, border, fill_kind, src, dtype):
+    """Eager bilinear with constant / replicate borders reads a float32 canvas of power-of-two
+    sides (the sizes above are ones where it applies; SRC's is too large: uint8 runs in float64
+    there, float32 in gathers): uint8 exact against OpenCV, float32 within the float tolerance."""
     from gpuaug.core.warp import _canvas
     h, w = src
     assert _canvas(h, w) is not None
-    img = make_images(5, h, w, 3, torch.uint8, seed=2)
-    fill = fill_for(fill_kind, 3, torch.uint8) if fill_kind else 0
+    img = make_images(5, h, w, 3, dtype, seed=2)
+    fill = fill_for(fill_kind, 3, dtype) if fill_kind else 0
     for size in [(h, w), (41, 47)]:
         mats = (perspective_set if projective else affine_set)(h, w, *size)
         fn = F.warp_perspective if projective else F.warp_affine

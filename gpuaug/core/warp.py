@@ -536,7 +536,12 @@ class Resampler:
         if interpolation.startswith("area_down:"):
             interpolation = interpolation.split(":", 1)[1]
         nearest = interpolation in ("nearest", "nearest_exact")
-        if not nearest and image.dtype == torch.uint8 and self.source_border in _GRID_SAMPLE_BORDERS \
+        # float32: only where the float32 canvas makes the coordinates exact (integer maps
+        # must read pixels bit for bit)
+        by_grid_sample = image.dtype == torch.uint8 or (
+            image.dtype == torch.float32 and interpolation == "linear"
+            and self.source_border in ("constant", "replicate") and _canvas(h, w) is not None)
+        if not nearest and by_grid_sample and self.source_border in _GRID_SAMPLE_BORDERS \
                 and not torch.compiler.is_compiling():
             return self._read_2d_grid_sample(image, interpolation, zero_fill)
         bx, fx, by, fy = self._coords_2d(nearest)
@@ -565,12 +570,15 @@ class Resampler:
         return out, cov
 
     def _read_2d_grid_sample(self, image: Tensor, interpolation: str, zero_fill: bool):
-        """Eager 2-D read of a uint8 image in one grid_sample kernel at OpenCV's quantised
-        coordinates: its padding modes are OpenCV's per-tap border rules (zeros: constant,
-        border: replicate, reflection: reflect) and its bicubic uses OpenCV's a = -0.75.
+        """Eager 2-D read of a uint8 image (or a float32 one, bilinear on a canvas, see below) in
+        one grid_sample kernel
+        at OpenCV's quantised coordinates: its padding modes are OpenCV's per-tap border rules
+        (zeros: constant, border: replicate, reflection: reflect) and its bicubic uses OpenCV's
+        a = -0.75.
 
         Bilinear is exact: with 1/32-pixel fractions OpenCV's uint8 result is the exact weighted
-        sum (a multiple of 1/1024 level) rounded half up. grid_sample maps its normalised
+        sum (a multiple of 1/1024 level) rounded half up, and its float result that sum in float
+        (up to the order of the additions). grid_sample maps its normalised
         coordinates back to pixels as ((g + 1) * n - 1) / 2, which is exact in float32 when n
         is a power of two (g is then a short dyadic fraction); so for the constant and replicate
         borders the image is read from a float32 canvas of power-of-two sides, the image in its
