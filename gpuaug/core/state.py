@@ -107,6 +107,11 @@ class State:
         return max((image.shape[1] for image in self.images.values()), default=1)
 
     # ---- pixels -------------------------------------------------------------------------
+    def raw_images(self) -> dict[str, Tensor]:
+        """The images resampled, in whatever dtype they are now (uint8 until a float step)."""
+        self.resample()
+        return self.images
+
     def pixel_images(self) -> dict[str, Tensor]:
         """The images as float working tensors, resampled: what a pixel transform reads."""
         self.resample()

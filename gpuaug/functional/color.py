@@ -241,6 +241,10 @@ def from_float(image: Tensor, dtype: str = "uint8", max_value: float | None = No
 # InvertImg, RandomBrightnessContrast
 # ---------------------------------------------------------------------------------------------
 def _invert(x: Tensor, max_value: float, apply: Tensor | None = None) -> Tensor:
+    if x.dtype == torch.uint8:  # 255 - v is v ^ 255 for 8-bit v
+        if apply is None:
+            return 255 - x
+        return x ^ _col(apply.to(torch.uint8) * 255)
     if apply is None:
         return max_value - x
     # x + s * (max - 2x) with s in {0, 1}: exact for both
@@ -691,6 +695,9 @@ def _solarize(x: Tensor, threshold: Tensor, max_value: float,
               apply: Tensor | None = None) -> Tensor:
     """max - x where x >= threshold * max, else x (threshold a fraction of the full intensity)."""
     thr = _col(_keep(apply, threshold, math.inf) * max_value)
+    if x.dtype == torch.uint8:  # x >= t is x >= ceil(t) for whole x; 255 - x is x ^ 255
+        level = torch.ceil(thr).clamp_(0, 256).to(torch.int16)
+        return x ^ (x >= level).to(torch.uint8).mul_(255)
     return torch.where(x >= thr, max_value - x, x)
 
 

@@ -89,7 +89,13 @@ def _uniforms(rng, low: tuple[float, ...], high: tuple[float, ...]) -> Tensor:
 
 class _ColorTransform(PixelTransform):
     """A pixel transform whose kernel takes the (B,) apply mask itself (None: every sample) and
-    gives skipped samples neutral parameters."""
+    gives skipped samples neutral parameters.
+
+    ``uint8_kernel``: the kernel also takes uint8 images and gives exactly the rounded result of
+    the float path; images still in uint8 (no float step before) are then transformed as they
+    are, without the round trip through float."""
+
+    uint8_kernel = False
 
     def kernel(self, image: Tensor, params: Params, apply: Tensor | None, *,
                max_value: float) -> Tensor:
@@ -106,7 +112,10 @@ class _ColorTransform(PixelTransform):
     def _run(self, state, rng, params, mask, force=False):
         params = self._params(state, rng, params, force)
         apply = combine_masks(params.get("apply"), mask)
-        for name, image in state.pixel_images().items():
+        images = state.raw_images() if self.uint8_kernel else {}
+        if not images or any(v.dtype != torch.uint8 for v in images.values()):
+            images = state.pixel_images()
+        for name, image in images.items():
             state.images[name] = self.kernel(image, params, apply, max_value=state.max_value)
         return params
 
@@ -286,6 +295,8 @@ class InvertImg(_ColorTransform):
     Params:
         none besides ``apply``.
     """
+
+    uint8_kernel = True
 
     def __init__(self, p: float = 0.5, same_on_batch: bool = False, seed: int | None = None):
         super().__init__(p=p, same_on_batch=same_on_batch, seed=seed)
@@ -547,6 +558,8 @@ class ChannelShuffle(_ColorTransform):
 
     sample_needs_channels = True
 
+    uint8_kernel = True
+
     def __init__(self, p: float = 0.5, same_on_batch: bool = False, seed: int | None = None):
         super().__init__(p=p, same_on_batch=same_on_batch, seed=seed)
 
@@ -575,6 +588,8 @@ class Solarize(_ColorTransform):
     Params:
         threshold: (B,) float32, a fraction of the full intensity (albumentations' ``threshold``).
     """
+
+    uint8_kernel = True
 
     def __init__(self, threshold_range=(0.5, 0.5), p: float = 0.5, same_on_batch: bool = False,
                  seed: int | None = None):
