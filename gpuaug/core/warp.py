@@ -21,7 +21,9 @@ Everything is batched with per-sample matrices, has static shapes, and never syn
 """
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -267,7 +269,13 @@ class _Blend:
     coverage: Tensor        # broadcastable to (B, 1, Ho, Wo)
     fill: float | tuple
     fill_mask: float
-    valid: Tensor           # bool, nearest-rule coverage for masks
+    inside: Callable[[], Tensor]  # bool, nearest-rule coverage for masks (made when a read needs it)
+    _valid: Tensor | None = None
+
+    def valid(self) -> Tensor:
+        if self._valid is None:
+            self._valid = self.inside()
+        return self._valid
 
 
 class Resampler:
@@ -314,18 +322,18 @@ class Resampler:
             if index == 0 or seg.border is None:
                 continue
             h, w = seg.in_size
-            valid_u, valid_v = _inside(u, w), _inside(v, h)
+            unfolded_u, unfolded_v = u, v
             u, cov_u = fold_coordinate(u, w, seg.border, nearest)
             v, cov_v = fold_coordinate(v, h, seg.border, nearest)
             if cov_u is None:
                 continue
             if self.separable:
                 cov = cov_v[:, :, None] * cov_u[:, None, :]
-                valid = valid_v[:, :, None] & valid_u[:, None, :]
             else:
-                cov, valid = cov_u * cov_v, valid_u & valid_v
+                cov = cov_u * cov_v
             self.blends.append(_Blend(cov[:, None].to(torch.float32), seg.fill, seg.fill_mask,
-                                      valid[:, None]))
+                                      functools.partial(_inside_2d, unfolded_u, unfolded_v, h, w,
+                                                        self.separable)))
         return u, v, du, dv
 
     def _plan_separable(self):
@@ -449,7 +457,7 @@ class Resampler:
         out = _apply_fill(out, cov, src_fill, nearest)
         for blend in reversed(self.blends):
             if nearest:
-                out = _where_fill(out, blend.valid, blend.fill_mask if is_mask else blend.fill)
+                out = _where_fill(out, blend.valid(), blend.fill_mask if is_mask else blend.fill)
             else:
                 out = _blend_fill(out, blend.coverage, blend.fill_mask if is_mask else blend.fill)
         return out
@@ -596,9 +604,12 @@ class Resampler:
             dtype, (gh, gw) = torch.float32, canvas or (h, w)
         else:
             dtype, gh, gw = torch.float64, h, w
-        # normalised in float64 (exact for a power-of-two side), then cast
-        grid = torch.stack([_normalised(qx.to(torch.float64), gw, _QUANT),
-                            _normalised(qy.to(torch.float64), gh, _QUANT)], -1).to(dtype)
+        if canvas is not None:  # a power-of-two side: exact in float32 (a short dyadic fraction)
+            grid = torch.stack([_normalised(qx.to(torch.float32), gw, _QUANT),
+                                _normalised(qy.to(torch.float32), gh, _QUANT)], -1)
+        else:
+            grid = torch.stack([_normalised(qx.to(torch.float64), gw, _QUANT),
+                                _normalised(qy.to(torch.float64), gh, _QUANT)], -1).to(dtype)
         mode = "bicubic" if cubic else "bilinear"
 
         def sample(source: Tensor) -> Tensor:
@@ -712,6 +723,14 @@ def _pad_taps(idx: Tensor, weights: Tensor, k: int) -> tuple[Tensor, Tensor]:
     return idx, weights
 
 
+def _inside_2d(u: Tensor, v: Tensor, h: int, w: int, separable: bool) -> Tensor:
+    """(B, 1, Ho, Wo) bool: (u, v) inside a (h, w) frame (u, v per axis when separable)."""
+    valid_u, valid_v = _inside(u, w), _inside(v, h)
+    if separable:
+        return (valid_v[:, :, None] & valid_u[:, None, :])[:, None]
+    return (valid_u & valid_v)[:, None]
+
+
 def _inside(u: Tensor, n: int) -> Tensor:
     return (u >= -0.5) & (u < n - 0.5)
 
@@ -754,6 +773,8 @@ def _where_fill(out: Tensor, valid: Tensor, fill) -> Tensor:
 
 def _blend_fill(out: Tensor, cov: Tensor, fill) -> Tensor:
     out = out if out.is_floating_point() else out.to(torch.float32)
+    if _is_zero(fill):
+        return cov * out
     return cov * out + (1 - cov) * _fill_tensor(fill, out)
 
 
