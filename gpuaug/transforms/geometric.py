@@ -188,7 +188,7 @@ def _adjust_side(p1: Tensor, p2: Tensor, min_size: float = 2.0):
     clamped at 0, so longer sides are left as they are without a branch."""
     diff = p1 - p2
     size = torch.sqrt((diff * diff).sum(-1))
-    step = ((min_size - size) * 0.5).clamp(min=0.0)[:, None]
+    step = ((min_size - size) * 0.5).clamp(min=0.0)[..., None]
     signed = torch.where(diff > 0, step, -step)
     return size.clamp(min=min_size), p1 + signed, p2 - signed
 
@@ -1103,13 +1103,15 @@ class Perspective(GeometricTransform):
 
     def matrix(self, params, image_size):
         h, w = image_size
-        tl, tr, br, bl = params["points"].to(device=params.device, dtype=DTYPE).unbind(1)
-        s1, tr, tl = _adjust_side(tr, tl)
-        s2, br, bl = _adjust_side(br, bl)
-        s3, br, tr = _adjust_side(br, tr)
-        s4, bl, tl = _adjust_side(bl, tl)
-        max_w = torch.trunc(torch.maximum(s1, s2))
-        max_h = torch.trunc(torch.maximum(s3, s4))
+        points = params["points"].to(device=params.device, dtype=DTYPE)    # tl, tr, br, bl
+        # albumentations adjusts the top and bottom sides, then the right and left ones; the
+        # sides of each pair share no corner, so each pair is one batched step
+        horizontal, right, left = _adjust_side(points[:, 1:3], points[:, 0::3])
+        (tr, br), (tl, bl) = right.unbind(1), left.unbind(1)
+        vertical, lower, upper = _adjust_side(torch.stack([br, bl], 1), torch.stack([tr, tl], 1))
+        (br, bl), (tr, tl) = lower.unbind(1), upper.unbind(1)
+        max_w = torch.trunc(horizontal.amax(1))
+        max_h = torch.trunc(vertical.amax(1))
         m = _quad_to_rect(torch.stack([tl, tr, br, bl], dim=1), image_size)
         if self.fit_output:
             xs, ys = _corner_extent(m, image_size)
