@@ -526,8 +526,8 @@ class Resampler:
         h, w = self.src_size
         ho, wo = self.out_size
         b = image.shape[0]
-        gx = _normalised(self.u, w).to(torch.float32)                        # (B, Wo)
-        gy = _normalised(self.v, h).to(torch.float32)                        # (B, Ho)
+        gx = normalised(self.u, w).to(torch.float32)                        # (B, Wo)
+        gy = normalised(self.v, h).to(torch.float32)                        # (B, Ho)
         grid = torch.stack([gx[:, None, :].expand(b, ho, wo), gy[:, :, None].expand(b, ho, wo)], -1)
         source = image if image.dtype in (torch.float32, torch.float64) else image.to(torch.float32)
         return torch.nn.functional.grid_sample(source, grid.to(source.dtype), mode="bilinear",
@@ -579,10 +579,9 @@ class Resampler:
 
     def _read_2d_grid_sample(self, image: Tensor, interpolation: str, zero_fill: bool):
         """Eager 2-D read of a uint8 image (or a float32 one, bilinear on a canvas, see below) in
-        one grid_sample kernel
-        at OpenCV's quantised coordinates: its padding modes are OpenCV's per-tap border rules
-        (zeros: constant, border: replicate, reflection: reflect) and its bicubic uses OpenCV's
-        a = -0.75.
+        one grid_sample kernel at OpenCV's quantised coordinates: its padding modes are OpenCV's
+        per-tap border rules (zeros: constant, border: replicate, reflection: reflect) and its
+        bicubic uses OpenCV's a = -0.75.
 
         Bilinear is exact: with 1/32-pixel fractions OpenCV's uint8 result is the exact weighted
         sum (a multiple of 1/1024 level) rounded half up, and its float result that sum in float
@@ -600,16 +599,13 @@ class Resampler:
         padding = _GRID_SAMPLE_BORDERS[self.source_border]
         cubic = interpolation == "cubic"
         canvas = _canvas(h, w) if not cubic and padding in ("zeros", "border") else None
-        if cubic or canvas is not None:
-            dtype, (gh, gw) = torch.float32, canvas or (h, w)
-        else:
-            dtype, gh, gw = torch.float64, h, w
-        if canvas is not None:  # a power-of-two side: exact in float32 (a short dyadic fraction)
-            grid = torch.stack([_normalised(qx.to(torch.float32), gw, _QUANT),
-                                _normalised(qy.to(torch.float32), gh, _QUANT)], -1)
-        else:
-            grid = torch.stack([_normalised(qx.to(torch.float64), gw, _QUANT),
-                                _normalised(qy.to(torch.float64), gh, _QUANT)], -1).to(dtype)
+        gh, gw = canvas or (h, w)
+        # on a canvas (power-of-two sides) float32 coordinates are exact; otherwise they are
+        # normalised in float64, and bilinear stays in float64 to be snapped
+        dtype = torch.float32 if cubic or canvas is not None else torch.float64
+        exact = torch.float32 if canvas is not None else torch.float64
+        grid = torch.stack([normalised(qx.to(exact), gw, _QUANT),
+                            normalised(qy.to(exact), gh, _QUANT)], -1).to(dtype)
         mode = "bicubic" if cubic else "bilinear"
 
         def sample(source: Tensor) -> Tensor:
@@ -653,7 +649,7 @@ def _on_canvas(image: Tensor, gh: int, gw: int, padding: str) -> Tensor:
     return out
 
 
-def _normalised(coord: Tensor, n: int, unit: float = 1.0) -> Tensor:
+def normalised(coord: Tensor, n: int, unit: float = 1.0) -> Tensor:
     """Pixel coordinates (in 1/unit pixels) -> grid_sample's align_corners=False ones,
     (2u + 1) / n - 1, as one multiply-add."""
     return coord * (2.0 / (unit * n)) + (1.0 / n - 1.0)
@@ -756,11 +752,11 @@ def _apply_fill(out: Tensor, cov: Tensor | None, fill, nearest: bool) -> Tensor:
 
 def _where_fill(out: Tensor, valid: Tensor, fill) -> Tensor:
     value = _fill_tensor(fill, out)
-    if not out.is_floating_point():  # an integer image or mask rounds its fill, as OpenCV does
-        value = value.round() if isinstance(value, Tensor) else float(round(value))
     if not out.is_floating_point():
-        # integers: out * valid + fill * ~valid (one term is 0, so nothing overflows), many times
-        # faster than torch.where with a broadcast mask on the CPU
+        # an integer image or mask rounds its fill, as OpenCV does; out * valid + fill * ~valid
+        # (one term is 0, so nothing overflows) is many times faster than torch.where with a
+        # broadcast mask on the CPU
+        value = value.round() if isinstance(value, Tensor) else float(round(value))
         out = out * valid.to(out.dtype)
         if isinstance(value, Tensor) or value != 0:
             value = value.to(out.dtype) if isinstance(value, Tensor) else value

@@ -29,6 +29,7 @@ from torch import Tensor
 from ..core.tensors import as_batch, finish, restore_format, working, per_sample
 from ..core.validation import check_int, check_number
 from ..core.constants import constant
+from ..core.warp import normalised
 
 __all__ = ["gaussian_blur", "box_blur", "median_blur", "filter2d", "motion_kernel",
            "motion_blur", "defocus_kernel", "defocus", "zoom_blur", "sharpen", "sharpen_gaussian",
@@ -341,10 +342,12 @@ def _median_blur(x: Tensor, ksize: Tensor | int, size: int) -> Tensor:
     """
     r = size // 2
     padded = _pad(x, r, r, r, r, "replicate")
+    if x.device.type != "cpu":
+        if isinstance(ksize, int):
+            ksize = torch.full((x.shape[0],), ksize, dtype=torch.int64, device=x.device)
+        return _median_by_sort(padded, ksize, size)
     if isinstance(ksize, int):
         return x if size == 1 else _median_by_network(padded, size, r)
-    if x.device.type != "cpu":
-        return _median_by_sort(padded, ksize, size)
     out = x  # k = 1
     for k in range(3, size + 1, 2):
         out = torch.where((ksize == k).view(-1, 1, 1, 1), _median_by_network(padded, k, r), out)
@@ -385,7 +388,7 @@ def _median_by_network(padded: Tensor, k: int, r: int) -> Tensor:
 
 
 def _run_program(program, outputs: list[int], inputs: list[Tensor]) -> list[Tensor]:
-    """Evaluate a min/max program (see :func:`_MinMaxGraph`): node ids index ``inputs`` first,
+    """Evaluate a min/max program (see :class:`_MinMaxGraph`): node ids index ``inputs`` first,
     then the steps; planes are released after their last use and their buffers reused."""
     values: dict[int, Tensor] = dict(enumerate(inputs))
     spare: list[Tensor] = []
@@ -748,8 +751,8 @@ def _zoom_blur(x: Tensor, zoom_factors: Tensor, max_value: float,
     if not torch.compiler.is_compiling():
         # eager: one bilinear grid_sample per zoom (its normalised coordinates move the taps by
         # ~1e-5 pixel); compiled: the two-pass gathers below, which Inductor fuses
-        gy = (y0.to(x.dtype) + fy) * (2.0 / h) + (1.0 / h - 1.0)          # (B, K, H)
-        gx = (x0.to(x.dtype) + fx) * (2.0 / w) + (1.0 / w - 1.0)          # (B, K, W)
+        gy = normalised(y0.to(x.dtype) + fy, h)                            # (B, K, H)
+        gx = normalised(x0.to(x.dtype) + fx, w)                            # (B, K, W)
         for k in range(z.shape[1]):
             grid = torch.stack([gx[:, k, None, :].expand(b, h, w),
                                 gy[:, k, :, None].expand(b, h, w)], -1)

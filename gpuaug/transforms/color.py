@@ -112,8 +112,8 @@ class _ColorTransform(PixelTransform):
     def _run(self, state, rng, params, mask, force=False):
         params = self._params(state, rng, params, force)
         apply = combine_masks(params.get("apply"), mask)
-        images = state.raw_images() if self.uint8_kernel else {}
-        if not images or any(v.dtype != torch.uint8 for v in images.values()):
+        images = state.raw_images()
+        if not (self.uint8_kernel and all(v.dtype == torch.uint8 for v in images.values())):
             images = state.pixel_images()
         for name, image in images.items():
             state.images[name] = self.kernel(image, params, apply, max_value=state.max_value)
