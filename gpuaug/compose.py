@@ -169,17 +169,19 @@ class OneOf(_Container):
             raise ValueError(f"OneOf's geometric children must produce one output size, got {sorted(sizes)}")
         out_size = sizes.pop()
         size = state.size
-        used, matrix = [], None
+        used, matrix, whole_pixels = [], None, True
         for i, t in enumerate(self.transforms):
             p_i = (Params.of(params["transforms"][i], state.batch_size, state.device)
                    if params is not None
                    else t._draw(rng, state.batch_size, size, force=True, channels=state.channels))
             used.append(p_i)
             m_i = t.placed_matrix(p_i, size, None)
+            whole_pixels &= p_i.get("apply") is None or t.skip_is_integer(size)
             matrix = m_i if matrix is None else torch.where((choice == i)[:, None, None], m_i, matrix)
         if inner is not None:
             like = torch.zeros(state.batch_size, device=state.device, dtype=geometry.DTYPE)
             matrix = torch.where(inner[:, None, None], matrix, geometry.resize(size, out_size, like=like))
+            whole_pixels &= tuple(out_size) == tuple(size)
         settings = self.transforms[0].warp_settings()
         for t in self.transforms:
             s = t.warp_settings()
@@ -191,7 +193,9 @@ class OneOf(_Container):
                 settings.update(border=s["border"], fill=s["fill"], fill_mask=s["fill_mask"])
             settings["axis_aligned"] &= s["axis_aligned"]
             settings["exact"] &= s["exact"]
+            settings["integer"] &= s["integer"]
             settings["projective"] |= s["projective"]
+        settings["integer"] &= whole_pixels
         state.add_geometry(matrix, out_size, **settings)
         return used
 

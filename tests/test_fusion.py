@@ -117,3 +117,71 @@ def test_model_holding_the_augmentation_compiles_fullgraph():
     reference.load_state_dict(model.state_dict())
     compiled = torch.compile(model, fullgraph=True)
     assert torch.allclose(compiled(images), reference(images), atol=1e-5)
+
+
+def _gathers(aug, data) -> tuple[int, int]:
+    """(whole-image gathers, grid samples) one call dispatches."""
+    class Reads(TorchDispatchMode):
+        def __init__(self):
+            super().__init__()
+            self.gathers = self.grids = 0
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            if out.numel() >= data["image"].shape[0] * 20 * 20:
+                self.gathers += func.overloadpacket.__name__ == "gather"
+                self.grids += func.overloadpacket.__name__ == "grid_sampler_2d"
+            return out
+    with Reads() as mode:
+        aug(**data)
+    return mode.gathers, mode.grids
+
+
+@pytest.mark.parametrize("border", ["reflect", "constant"])
+def test_whole_pixel_chain_is_one_gather_and_matches_opencv(border):
+    """Pad, random crop, flip and rot90 move whole pixels: the chain reads the image and the mask
+    with one flat-index gather each, equal to cv2.copyMakeBorder, slicing, np.flip and np.rot90
+    sample by sample."""
+    import cv2
+    import numpy as np
+    data = make_inputs(6, (30, 30), torch.uint8, seed=4)
+    aug = A.Compose([A.PadIfNeeded(36, 40, border_mode=border, fill=7, fill_mask=9),
+                     A.RandomCrop(32, 32), A.HorizontalFlip(), A.RandomRotate90()], seed=3)
+    out = aug(image=data["image"], mask=data["mask"], return_params=True)
+    params = out["params"]
+    assert _gathers(aug, {"image": data["image"], "mask": data["mask"]}) == (2, 0)
+    flag = {"reflect": cv2.BORDER_REFLECT, "constant": cv2.BORDER_CONSTANT}[border]
+    crop, flip, turns = (params["transforms"][i] for i in (1, 2, 3))
+    for i in range(6):
+        img = data["image"][i].permute(1, 2, 0).numpy()
+        pads = (3, 3, 5, 5)  # albumentations' centre split of (6, 10)
+        planes = [cv2.copyMakeBorder(img, *pads, flag, value=(7, 7, 7)),
+                  cv2.copyMakeBorder(data["mask"][i].numpy().astype(np.uint8), *pads, flag, value=9)]
+        x0, y0 = (int(v) for v in crop["crop"][i, :2])
+        expect = []
+        for plane in planes:
+            plane = plane[y0:y0 + 32, x0:x0 + 32]
+            if flip["apply"][i]:
+                plane = plane[:, ::-1]
+            expect.append(np.rot90(plane, int(turns["factor"][i])))
+        assert np.array_equal(out["image"][i].permute(1, 2, 0).numpy(), expect[0])
+        assert np.array_equal(out["mask"][i].numpy(), expect[1])
+
+
+def test_skipped_crops_are_not_read_as_whole_pixels():
+    """A crop that skips samples resizes them (not a whole-pixel map): those samples still equal
+    the plain resize, alone and inside OneOf (its samples without a child)."""
+    data = make_inputs(4, (40, 48), torch.uint8, seed=2)
+    image = data["image"]
+    crop = {"crop": torch.tensor([[4.0, 6.0, 28.0, 26.0]] * 4, dtype=torch.float64),
+            "pad": torch.zeros(4, 4, dtype=torch.float64)}
+    resized = A.Resize(20, 24, interpolation="nearest", p=1.0)(image)
+    out = A.RandomCrop(20, 24, p=0.5)(
+        image=image, params={**crop, "apply": torch.tensor([1, 0, 1, 0]).bool()})["image"]
+    assert torch.equal(out[1], resized[1]) and torch.equal(out[3], resized[3])
+    assert torch.equal(out[0], image[0, :, 6:26, 4:28])
+    one_of = A.OneOf([A.RandomCrop(20, 24), A.CenterCrop(20, 24)], p=0.5, seed=1)
+    out = one_of(image=image, return_params=True)
+    out, skipped = out["image"], ~out["params"]["apply"]
+    assert skipped.any() and (~skipped).any()
+    assert torch.equal(out[skipped], resized[skipped])

@@ -189,7 +189,8 @@ class GeometricTransform(Transform):
 
     Class attributes say what the matrix can be, so that chains are planned statically:
     ``axis_aligned`` (never rotates or shears; flips allowed), ``exact`` (a pixel permutation of
-    the frame: flips, rot90, transposes), ``projective`` (a perspective matrix).
+    the frame: flips, rot90, transposes), ``integer`` (whole-pixel moves: integer crops and pads,
+    and every exact transform), ``projective`` (a perspective matrix).
 
     Args:
         interpolation: image interpolation ("nearest", "linear", "cubic", "area" or cv2.INTER_*);
@@ -202,6 +203,7 @@ class GeometricTransform(Transform):
 
     axis_aligned: ClassVar[bool] = False
     exact: ClassVar[bool] = False
+    integer: ClassVar[bool] = False
     projective: ClassVar[bool] = False
 
     def __init__(self, *, interpolation=None, mask_interpolation=None, border_mode=None, fill=0,
@@ -228,11 +230,16 @@ class GeometricTransform(Transform):
             return geometry.identity(like.shape[0], like.device)
         return geometry.resize(image_size, out_size, like=like)
 
+    def skip_is_integer(self, image_size: tuple[int, int]) -> bool:
+        """Whether ``skip_matrix`` moves whole pixels (the identity; a resize does not)."""
+        return tuple(self.output_size(image_size)) == tuple(image_size)
+
     def warp_settings(self, image_size: tuple[int, int] | None = None) -> dict:
         """How the chain reads this transform (for inputs of ``image_size`` when given)."""
         return dict(border=self.border_mode, fill=self.fill, fill_mask=self.fill_mask,
                     interpolation=self.interpolation, mask_interpolation=self.mask_interpolation,
-                    axis_aligned=self.axis_aligned, projective=self.projective, exact=self.exact)
+                    axis_aligned=self.axis_aligned, projective=self.projective, exact=self.exact,
+                    integer=self.integer or self.exact)
 
     def placed_matrix(self, params: Params, image_size: tuple[int, int],
                       mask: Tensor | None) -> Tensor:
@@ -248,7 +255,10 @@ class GeometricTransform(Transform):
         params = (self._draw(rng, state.batch_size, size, force, state.channels)
                   if params is None else Params.of(params, state.batch_size, state.device))
         m = self.placed_matrix(params, size, mask)
-        state.add_geometry(m, self.output_size(size), **self.warp_settings(size))
+        settings = self.warp_settings(size)
+        if (params.get("apply") is not None or mask is not None) and not self.skip_is_integer(size):
+            settings["integer"] = False
+        state.add_geometry(m, self.output_size(size), **settings)
         return params
 
 

@@ -49,6 +49,7 @@ class Segment:
     axis_aligned: bool = True         # no rotation or shear (flips allowed)
     projective: bool = False
     transparent: bool = True          # only exact pixel permutations so far (flips, rot90, ...)
+    integer: bool = True              # whole-pixel moves only (integer shifts, crops, pads, ...)
 
 
 @dataclass
@@ -75,12 +76,14 @@ class Chain:
     def add(self, matrix: Tensor, out_size: tuple[int, int], *, border: str | None = None,
             fill=0.0, fill_mask=0.0, interpolation: str | None = None,
             mask_interpolation: str | None = None, axis_aligned: bool = False,
-            projective: bool = False, exact: bool = False,
+            projective: bool = False, exact: bool = False, integer: bool = False,
             max_scale: tuple[float, float] | None = None) -> None:
         """Append one transform: ``matrix`` maps the current frame to a frame of ``out_size``.
 
         ``exact`` marks a pixel permutation of the frame (flip, rot90, transpose): it moves no
-        frame edge, so a border that follows may be handled at the source. ``max_scale`` bounds
+        frame edge, so a border that follows may be handled at the source. ``integer`` marks a
+        map of whole pixels (integer shifts, crops and pads, flips, rot90s, transposes): every
+        output pixel is one input pixel or the border. ``max_scale`` bounds
         the source pixels per output pixel the transform can produce (y, x), where the frame sizes
         alone understate it (area interpolation sizes its taps from this bound).
         """
@@ -101,11 +104,12 @@ class Chain:
             last.axis_aligned = last.axis_aligned and axis_aligned
             last.projective = last.projective or projective
             last.transparent = last.transparent and exact
+            last.integer = last.integer and (integer or exact)
             if border is not None:
                 last.border, last.fill, last.fill_mask = border, fill, fill_mask
         else:
             self.segments.append(Segment(matrix, self.size, border, fill, fill_mask,
-                                         axis_aligned, projective, exact))
+                                         axis_aligned, projective, exact, integer or exact))
         self.size = tuple(out_size)
 
     def matrix(self) -> Tensor:
@@ -292,7 +296,10 @@ class Resampler:
         self.source_border = chain.segments[0].border or "replicate"
         self.separable = all(s.axis_aligned and not s.projective for s in chain.segments)
         self.blends: list[_Blend] = []
-        if self.separable:
+        self.index = None
+        if len(chain.segments) == 1 and chain.segments[0].integer:
+            self._plan_integer()
+        elif self.separable:
             self._plan_separable()
         else:
             self._plan_2d()
@@ -336,6 +343,34 @@ class Resampler:
                                                         self.separable)))
         return u, v, du, dv
 
+    def _plan_integer(self):
+        """A map of whole pixels (crops, pads, flips, rot90s, transposes): every output pixel
+        reads one source pixel, whatever the interpolation, so one flat-index gather reads it
+        (the border folds each axis's index as cv2.borderInterpolate does)."""
+        h, w = self.src_size
+        ho, wo = self.out_size
+        seg = self.chain.segments[0]
+        inv = geometry.inverse(seg.matrix).round().to(torch.int64)                  # (B, 3, 3)
+        x = constants.arange(0, wo, self.device, torch.int64).view(1, 1, wo)
+        y = constants.arange(0, ho, self.device, torch.int64).view(1, ho, 1)
+        self.index_valid = None
+        if seg.border is None:  # never leaves the frame: flat index per unit of x, y and 1
+            steps = inv[:, 1, :] * w + inv[:, 0, :]
+            row = steps[:, 1, None, None] * y + steps[:, 2, None, None]            # (B, Ho, 1)
+            self.index = (steps[:, 0, None, None] * x + row).view(-1, 1, ho * wo)
+            return
+        if seg.axis_aligned:  # u from x only, v from y only: fold the short axes
+            u = inv[:, 0, 0, None, None] * x + inv[:, 0, 2, None, None]             # (B, 1, Wo)
+            v = inv[:, 1, 1, None, None] * y + inv[:, 1, 2, None, None]             # (B, Ho, 1)
+        else:
+            u = inv[:, 0, 0, None, None] * x + (inv[:, 0, 1, None, None] * y + inv[:, 0, 2, None, None])
+            v = inv[:, 1, 0, None, None] * x + (inv[:, 1, 1, None, None] * y + inv[:, 1, 2, None, None])
+        u, valid_u = fold_index(u, w, seg.border)
+        v, valid_v = fold_index(v, h, seg.border)
+        self.index = (v * w + u).expand(self.batch_size, ho, wo).reshape(-1, 1, ho * wo)
+        if valid_u is not None:
+            self.index_valid = (valid_v & valid_u)[:, None]
+
     def _plan_separable(self):
         ho, wo = self.out_size
         dt = geometry.DTYPE
@@ -348,18 +383,7 @@ class Resampler:
     def _plan_2d(self):
         ho, wo = self.out_size
         segments = self.chain.segments
-        self.fixed = self.fixed_projective = self.permutation = None
-        if len(segments) == 1 and segments[0].transparent:
-            # rot90s and transposes (and flips with them): integer maps inside the frame, read
-            # by one flat index whatever the interpolation
-            h, w = self.src_size
-            inv = geometry.inverse(segments[0].matrix).round().to(torch.int64)      # (B, 3, 3)
-            steps = inv[:, 1, :] * w + inv[:, 0, :]         # flat index per unit of x, y, 1
-            x = constants.arange(0, wo, self.device, torch.int64).view(1, 1, wo)
-            y = constants.arange(0, ho, self.device, torch.int64).view(1, ho, 1)
-            row = steps[:, 1, None, None] * y + steps[:, 2, None, None]             # (B, Ho, 1)
-            self.permutation = (steps[:, 0, None, None] * x + row).view(-1, 1, ho * wo)
-            return
+        self.fixed = self.fixed_projective = None
         if len(segments) == 1 and not segments[0].projective:
             self.fixed = _opencv_affine_fixed(segments[0].matrix, ho, wo)
             return
@@ -450,6 +474,13 @@ class Resampler:
         seg0 = self.chain.segments[0]
         src_fill = seg0.fill_mask if is_mask else seg0.fill
         nearest = interpolation in ("nearest", "nearest_exact")
+        if self.index is not None:
+            b, c, h, w = image.shape
+            ho, wo = self.out_size
+            out = torch.gather(image.reshape(b, c, h * w), 2,
+                               self.index.expand(b, c, ho * wo)).view(b, c, ho, wo)
+            # interpolating between whole pixels reads them exactly; outside, the fill as is
+            return out if self.index_valid is None else _where_fill(out, self.index_valid, src_fill)
         if self.separable:
             out, cov = self._read_separable(image, interpolation)
         else:
@@ -538,9 +569,6 @@ class Resampler:
         ho, wo = self.out_size
         b, c = image.shape[:2]
         flat = image.reshape(b, c, h * w)
-        if self.permutation is not None:
-            index = self.permutation.expand(b, c, ho * wo)
-            return torch.gather(flat, 2, index).view(b, c, ho, wo), None
         if interpolation.startswith("area_down:"):
             interpolation = interpolation.split(":", 1)[1]
         nearest = interpolation in ("nearest", "nearest_exact")

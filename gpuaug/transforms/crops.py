@@ -64,6 +64,7 @@ class _CropAndPad(GeometricTransform):
     ``border_mode`` by the core, which is ``cv2.copyMakeBorder`` followed by slicing."""
 
     axis_aligned = True
+    integer = True
 
     def __init__(self, pad_if_needed: bool, pad_position: str, border_mode, fill, fill_mask,
                  p: float, same_on_batch: bool, seed: int | None):

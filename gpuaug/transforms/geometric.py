@@ -348,6 +348,8 @@ class RandomRotate90(GeometricTransform):
         factor: (B,) int64 in [0, 3], the number of counter-clockwise quarter turns.
     """
 
+    integer = True
+
     def __init__(self, p: float = 1.0, same_on_batch: bool = False, seed: int | None = None):
         super().__init__(border_mode="constant", fill=0, fill_mask=0, p=p,
                          same_on_batch=same_on_batch, seed=seed)
@@ -638,6 +640,7 @@ class PadIfNeeded(GeometricTransform):
     """
 
     axis_aligned = True
+    integer = True
 
     def __init__(self, min_height: int | None = 1024, min_width: int | None = 1024,
                  pad_height_divisor: int | None = None, pad_width_divisor: int | None = None,
@@ -708,6 +711,9 @@ class PadIfNeeded(GeometricTransform):
 
     def skip_matrix(self, image_size, like):
         return geometry.identity(like.shape[0], like.device)
+
+    def skip_is_integer(self, image_size) -> bool:
+        return True
 
 
 # ---------------------------------------------------------------------------------------------
