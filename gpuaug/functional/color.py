@@ -417,29 +417,32 @@ def _hue_position(y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
 
 
 def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = None,
-              scale: float = 1.0) -> Tensor:
+              scale: float = 1.0, buffers: list[Tensor] | None = None) -> Tensor:
     """OpenCV's float HSV -> RGB from V, chroma (V * S) and H / 60, with the hue turned by
     ``shift * scale`` (B,) sextants: channel = V - chroma * clamp(min(k, 4 - k), 0, 1),
     k = (n + H / 60) mod 6 with n = 5, 3, 1 for R, G, B. The modulo is ``a - 6 floor(a / 6)``
     (torch.remainder is slow on the CPU); where the floor rounds across a multiple of 6 the
-    curve is 0 on both sides, so the result is the same."""
+    curve is 0 on both sides, so the result is the same. ``buffers``: two (B, 3, H, W) planes
+    that may be overwritten (the result is the first)."""
     n = _const(_HUE_N, h, shape=(1, 3))
     if shift is not None:
         n = torch.add(n, shift.reshape(-1, 1), alpha=scale)
     # two full-size buffers, reused in place: fresh large allocations page-fault on the CPU
-    k = h + n.reshape(-1, 3, 1, 1)
-    g = torch.mul(k, 1.0 / 6.0).floor_()
+    k, g = buffers if buffers is not None else (None, None)
+    k = torch.add(h, n.reshape(-1, 3, 1, 1), out=k)
+    g = torch.mul(k, 1.0 / 6.0, out=g).floor_()
     k.add_(g, alpha=-6.0)
     g = torch.neg(k, out=g).add_(4.0)
     g = torch.minimum(k, g, out=g).clamp_(0.0, 1.0)
     return torch.addcmul(value, chroma, g, value=-1.0, out=k)
 
 
-def _hue_rotate(y: Tensor, shift: Tensor) -> Tensor:
+def _hue_rotate(y: Tensor, shift: Tensor, buffers: list[Tensor] | None = None) -> Tensor:
     """Rotate the hue of RGB (B, 3, H, W) images by ``shift`` (B,) turns on OpenCV's HSV cone
-    (S and V kept): cv2 RGB2HSV (float), H += 360 * shift mod 360, cv2 HSV2RGB (float)."""
+    (S and V kept): cv2 RGB2HSV (float), H += 360 * shift mod 360, cv2 HSV2RGB (float).
+    ``buffers``: two planes like ``y`` that may be overwritten (``y`` itself may be one)."""
     value, chroma, h = _hue_position(y)
-    return _from_hue(value, chroma, h, shift, 6.0)
+    return _from_hue(value, chroma, h, shift, 6.0, buffers)
 
 
 def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: Tensor,
@@ -492,7 +495,8 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     for j in range(3):
         y = linear(y, j)
     if with_hue:
-        y = _hue_rotate(y, hue)
+        # y is the first buffer, read into (V, chroma, H) before the turn writes over it
+        y = _hue_rotate(y, hue, [b_.view(b, c, h, w) for b_ in buffers] if buffers else None)
         for j in range(3, 6):
             y = linear(y, j)
     # skipped samples: the input itself (a hue turn by 0 is exact only to an ulp)
