@@ -69,12 +69,12 @@ def _keep(apply: Tensor | None, value: Tensor, neutral: float) -> Tensor:
     return torch.where(apply.reshape(-1, *([1] * (value.dim() - 1))), value, neutral)
 
 
-def _select(apply: Tensor | None, out: Tensor, image: Tensor) -> Tensor:
+def _select(apply: Tensor | None, out: Tensor, image: Tensor, in_place: bool = False) -> Tensor:
     """The transformed image where ``apply`` holds, else the input (for ops without neutral
-    parameters)."""
+    parameters); written over ``out`` when ``in_place``."""
     if apply is None:
         return out
-    return torch.where(apply.reshape(-1, 1, 1, 1), out, image)
+    return torch.where(apply.reshape(-1, 1, 1, 1), out, image, out=out if in_place else None)
 
 
 
@@ -500,7 +500,7 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
         for j in range(3, 6):
             y = linear(y, j)
     # skipped samples: the input itself (a hue turn by 0 is exact only to an ulp)
-    return _select(apply, y, x)
+    return _select(apply, y, x, in_place=bool(buffers))
 
 
 def _order_tensor(order, batch: int, like: Tensor) -> Tensor:
