@@ -153,8 +153,11 @@ def fold_coordinate(u: Tensor, n: int, border: str, nearest: bool) -> tuple[Tens
     if border == "constant":
         if nearest:
             cov = ((u >= -0.5) & (u < n - 0.5)).to(u.dtype)
-        else:
+        elif n == 1:
             cov = (u + 1).clamp(0, 1) * (n - u).clamp(0, 1)
+        else:  # (u + 1) and (n - u), each clamped to [0, 1]: one of them is 1 when n >= 2
+            cov = torch.add(u, 1)
+            cov = torch.minimum(cov, torch.rsub(u, n), out=cov).clamp_(0, 1)
         return u.clamp(0, n - 1), cov
     if border == "replicate":
         return u.clamp(0, n - 1), None
@@ -256,15 +259,26 @@ def area_upscale_taps(coord: Tensor, scale: Tensor, forward: Tensor, n: int) -> 
 # ---------------------------------------------------------------------------------------------
 def _affine_coords(inv: Tensor, x: Tensor, y: Tensor, projective: bool) -> tuple[Tensor, Tensor]:
     """Map destination coordinates through (B, 3, 3) float32 inverse matrices (elementwise ops:
-    immune to TF32 matmul settings, exact for integer matrices)."""
+    immune to TF32 matmul settings, exact for integer matrices): u = x m00 + (y m01 + m02),
+    rounded after each product and sum (no fused multiply-add, so eager and compiled agree).
+    One fresh plane per result and one scratch, the rest in place (fresh planes page-fault on
+    the CPU)."""
     def entry(r, c):
         return inv[:, r, c].view(-1, *([1] * (x.dim() - 1)))
-    u = x * entry(0, 0) + (y * entry(0, 1) + entry(0, 2))
-    v = x * entry(1, 0) + (y * entry(1, 1) + entry(1, 2))
+
+    scratch = None
+
+    def row(r):
+        nonlocal scratch
+        t = torch.mul(y, entry(r, 1)).add_(entry(r, 2))
+        scratch = torch.mul(x, entry(r, 0), out=scratch)
+        return t.add_(scratch) if t.shape == scratch.shape else t + scratch
+
+    u, v = row(0), row(1)
     if projective:
-        w = x * entry(2, 0) + (y * entry(2, 1) + entry(2, 2))
-        w = torch.where(w.abs() < 1e-8, torch.full_like(w, 1e-8), w)
-        u, v = u / w, v / w
+        w = row(2)
+        w.masked_fill_(w.abs() < 1e-8, 1e-8)
+        u, v = u.div_(w), v.div_(w)
     return u, v
 
 
@@ -337,7 +351,7 @@ class Resampler:
             if self.separable:
                 cov = cov_v[:, :, None] * cov_u[:, None, :]
             else:
-                cov = cov_u * cov_v
+                cov = cov_u.mul_(cov_v)  # fresh from fold_coordinate
             self.blends.append(_Blend(cov[:, None].to(torch.float32), seg.fill, seg.fill_mask,
                                       functools.partial(_inside_2d, unfolded_u, unfolded_v, h, w,
                                                         self.separable)))
@@ -383,7 +397,7 @@ class Resampler:
     def _plan_2d(self):
         ho, wo = self.out_size
         segments = self.chain.segments
-        self.fixed = self.fixed_projective = None
+        self.fixed = self.fixed_projective = self.u = self.v = None
         if len(segments) == 1 and not segments[0].projective:
             self.fixed = _opencv_affine_fixed(segments[0].matrix, ho, wo)
             return
@@ -419,8 +433,8 @@ class Resampler:
                     ((y0 + 16)[:, :, None] + ay[:, None, :]) >> 5)
         if self.fixed_projective is not None:
             return _opencv_perspective_fixed(self.fixed_projective, *self.out_size, _QUANT)
-        return (torch.round(self.u * _QUANT).to(torch.int64),
-                torch.round(self.v * _QUANT).to(torch.int64))
+        return (torch.mul(self.u, _QUANT).round_().to(torch.int64),
+                torch.mul(self.v, _QUANT).round_().to(torch.int64))
 
     # ---- reading --------------------------------------------------------------------------
     def _axis_taps(self, coord: Tensor, scale: Tensor, forward: Tensor, n: int, interpolation: str,
@@ -623,7 +637,6 @@ class Resampler:
         snapped to 1/1024. OpenCV's bicubic weights are rounded anyway (within one level), so
         cubic stays float32 on the image itself."""
         h, w = self.src_size
-        qx, qy = self._quantised_2d()
         padding = _GRID_SAMPLE_BORDERS[self.source_border]
         cubic = interpolation == "cubic"
         canvas = _canvas(h, w) if not cubic and padding in ("zeros", "border") else None
@@ -632,8 +645,18 @@ class Resampler:
         # normalised in float64, and bilinear stays in float64 to be snapped
         dtype = torch.float32 if cubic or canvas is not None else torch.float64
         exact = torch.float32 if canvas is not None else torch.float64
-        grid = torch.stack([normalised(qx.to(exact), gw, _QUANT),
-                            normalised(qy.to(exact), gh, _QUANT)], -1).to(dtype)
+        grid = torch.empty((*self.u.shape, 2) if self.u is not None else
+                           (self.batch_size, *self.out_size, 2), dtype=exact, device=self.device)
+        if self.u is not None and exact == torch.float32:
+            # a walked chain: whole 1/32 pixels are exact in float32, normalised in place
+            for i, (coord, n) in enumerate(((self.u, gw), (self.v, gh))):
+                torch.mul(coord, _QUANT, out=grid[..., i]).round_()
+                grid[..., i].mul_(2.0 / (_QUANT * n)).add_(1.0 / n - 1.0)
+        else:
+            qx, qy = self._quantised_2d()
+            grid[..., 0], grid[..., 1] = normalised(qx.to(exact), gw, _QUANT), \
+                normalised(qy.to(exact), gh, _QUANT)
+        grid = grid.to(dtype)
         mode = "bicubic" if cubic else "bilinear"
 
         def sample(source: Tensor) -> Tensor:
@@ -796,10 +819,11 @@ def _where_fill(out: Tensor, valid: Tensor, fill) -> Tensor:
 
 
 def _blend_fill(out: Tensor, cov: Tensor, fill) -> Tensor:
-    out = out if out.is_floating_point() else out.to(torch.float32)
+    """cov * out + (1 - cov) * fill, over ``out`` (a fresh read) when it is float."""
+    out = out.mul_(cov) if out.is_floating_point() else out.to(torch.float32).mul_(cov)
     if _is_zero(fill):
-        return cov * out
-    return cov * out + (1 - cov) * _fill_tensor(fill, out)
+        return out
+    return out.add_((1 - cov) * _fill_tensor(fill, out))
 
 
 
