@@ -647,15 +647,15 @@ class Resampler:
         exact = torch.float32 if canvas is not None else torch.float64
         grid = torch.empty((*self.u.shape, 2) if self.u is not None else
                            (self.batch_size, *self.out_size, 2), dtype=exact, device=self.device)
-        if self.u is not None and exact == torch.float32:
-            # a walked chain: whole 1/32 pixels are exact in float32, normalised in place
-            for i, (coord, n) in enumerate(((self.u, gw), (self.v, gh))):
-                torch.mul(coord, _QUANT, out=grid[..., i]).round_()
-                grid[..., i].mul_(2.0 / (_QUANT * n)).add_(1.0 / n - 1.0)
-        else:
-            qx, qy = self._quantised_2d()
-            grid[..., 0], grid[..., 1] = normalised(qx.to(exact), gw, _QUANT), \
-                normalised(qy.to(exact), gh, _QUANT)
+        # a walked chain on a canvas: whole 1/32 pixels are exact in float32 (no int64 planes)
+        walked = self.u is not None and exact == torch.float32
+        for i, (q, n) in enumerate(zip((self.u, self.v) if walked else self._quantised_2d(), (gw, gh))):
+            g = grid[..., i]
+            if walked:
+                torch.mul(q, _QUANT, out=g).round_()
+            else:
+                g.copy_(q)  # whole 1/32 pixels, exact in the grid's dtype
+            g.mul_(2.0 / (_QUANT * n)).add_(1.0 / n - 1.0)  # normalised(), in place
         grid = grid.to(dtype)
         mode = "bicubic" if cubic else "bilinear"
 
@@ -695,8 +695,10 @@ def _on_canvas(image: Tensor, gh: int, gw: int, padding: str) -> Tensor:
     if padding == "border":
         return torch.nn.functional.pad(image.to(torch.float32), (0, gw - w, 0, gh - h),
                                        mode="replicate")
-    out = image.new_zeros((*image.shape[:-2], gh, gw), dtype=torch.float32)
+    out = image.new_empty((*image.shape[:-2], gh, gw), dtype=torch.float32)
     out[..., :h, :w] = image
+    out[..., :h, w:] = 0  # only the margins are zeroed: one write of every canvas pixel
+    out[..., h:, :] = 0
     return out
 
 
@@ -726,11 +728,13 @@ def _opencv_perspective_fixed(m: Tensor, ho: int, wo: int, scale: float) -> tupl
     def row(r):  # (B, Ho, Wo): the row term first, then the column term, as OpenCV adds them
         return (inv[:, r, 1, None] * y + inv[:, r, 2, None])[:, :, None] + inv[:, r, 0, None, None] * x
 
+    # in place where the plane is ours (fresh planes page-fault on the CPU)
     w = row(2)
-    w = torch.where(w != 0, scale / torch.where(w != 0, w, torch.ones_like(w)), torch.zeros_like(w))
+    zero = w == 0
+    w = w.masked_fill_(zero, 1.0).reciprocal_().mul_(scale).masked_fill_(zero, 0.0)  # scale / w
     limit = float(2 ** 31 - 1)
-    px = torch.round((row(0) * w).clamp(-limit, limit)).to(torch.int64)
-    py = torch.round((row(1) * w).clamp(-limit, limit)).to(torch.int64)
+    px = row(0).mul_(w).clamp_(-limit, limit).round_().to(torch.int64)
+    py = row(1).mul_(w).clamp_(-limit, limit).round_().to(torch.int64)
     return px, py
 
 
