@@ -233,6 +233,23 @@ def test_median_network_matches_the_windowed_median():
         assert torch.equal(_median_blur(x[4:6], 9, 9), expected[4:6])
 
 
+def test_median_blur_filters_uint8_as_uint8_and_only_its_sizes():
+    """uint8 images are filtered in uint8 (the same values as the float path, no float planes);
+    only the sizes of blur_limit (and 1, for skipped samples) are computed."""
+    from benchmarks.opcount import count
+    from gpuaug.functional.blur import _median_by_sort, _pad
+    x = torch.randint(0, 256, (6, 3, 17, 19), generator=torch.Generator().manual_seed(2),
+                      dtype=torch.uint8)
+    sizes = torch.tensor([1, 5, 7, 5, 1, 7])
+    out = A.MedianBlur(blur_limit=(5, 7), p=1.0)(image=x, params={"kernel_size": sizes})["image"]
+    expected = _median_by_sort(_pad(x.float(), 3, 3, 3, 3, "replicate"), sizes, 7)
+    assert out.dtype == torch.uint8 and torch.equal(out, expected.to(torch.uint8))
+    five, three_to_five = (count(lambda: A.MedianBlur(blur_limit=limit, p=1.0)(x))
+                           for limit in ((5, 5), (3, 5)))
+    assert five.kernels < three_to_five.kernels
+    assert five.bytes_written < 200 * x.numel()  # ~150 uint8 planes (float32 would be ~600)
+
+
 @pytest.mark.parametrize("cls", [A.Blur, A.MedianBlur, A.MotionBlur])
 def test_odd_kernel_sampling(cls):
     n = 4000

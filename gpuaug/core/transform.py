@@ -158,9 +158,22 @@ class PixelTransform(Transform):
     full intensity is ``max_value`` (255 for uint8 inputs, 1 for float), saturating what they
     produce to that range. ``identity_params`` maps parameter names to neutral values: skipped
     samples then get those instead of a ``torch.where`` over the image.
+
+    ``uint8_kernel``: ``apply`` also takes uint8 images and gives exactly the rounded result of
+    the float path; images still in uint8 (no float step before) are then transformed as they
+    are, without the round trip through float.
     """
 
     identity_params: ClassVar[dict[str, float] | None] = None
+    uint8_kernel: ClassVar[bool] = False
+
+    def _images(self, state) -> dict[str, Tensor]:
+        """The images this transform reads: uint8 as they are when it has a uint8 kernel and
+        every image is still uint8, else the float working images."""
+        images = state.raw_images()
+        if self.uint8_kernel and all(v.dtype == torch.uint8 for v in images.values()):
+            return images
+        return state.pixel_images()
 
     def apply(self, image: Tensor, params: Params, *, max_value: float) -> Tensor:
         raise NotImplementedError
@@ -176,7 +189,7 @@ class PixelTransform(Transform):
                 value = params[name]
                 keep = apply.view(-1, *([1] * (value.dim() - 1)))
                 effective[name] = torch.where(keep, value, torch.full_like(value, neutral))
-        for name, image in state.pixel_images().items():
+        for name, image in self._images(state).items():
             out = self.apply(image, effective, max_value=state.max_value)
             if apply is not None and self.identity_params is None:
                 out = torch.where(apply.view(-1, 1, 1, 1), out, image)

@@ -61,7 +61,9 @@ def _pad(x: Tensor, top: int, bottom: int, left: int, right: int, border: str) -
         return x
     h, w = x.shape[-2:]
     mode = "reflect" if border == "reflect_101" else "replicate"
-    if border == "replicate" or (max(top, bottom) < h and max(left, right) < w):
+    # F.pad for float (uint8 replicate padding is missing from older torch versions)
+    if x.is_floating_point() and (border == "replicate" or (max(top, bottom) < h
+                                                             and max(left, right) < w)):
         return F.pad(x, (left, right, top, bottom), mode=mode)
     # a border wider than the image: fold the indices (as OpenCV does), from a cached table
     rows = constant(tuple(_fold(i, h, border) for i in range(-top, h + bottom)), x,
@@ -332,13 +334,14 @@ def box_blur(image: Tensor, kernel_size, *, max_kernel_size: int | None = None) 
     return _finish_like(out, image, batch, single)
 
 
-def _median_blur(x: Tensor, ksize: Tensor | int, size: int) -> Tensor:
+def _median_blur(x: Tensor, ksize: Tensor | int, size: int, smallest: int = 3) -> Tensor:
     """Per-sample median over a (k, k) window, odd (B,) ksize <= size (or one int k = size),
-    replicated borders.
+    replicated borders; ksize is 1 (the input) or at least ``smallest``.
 
     On the CPU, a min/max selection network on shifted planes (exact in any dtype; ~150 planes
-    for 5 x 5, ~400 for 7 x 7) for each odd size up to ``size``, each sample picking its own;
-    elsewhere a (size, size) window per pixel, materialised and reduced with ``median``.
+    for 5 x 5, ~400 for 7 x 7) for each odd size from ``smallest`` to ``size``, each sample
+    picking its own; elsewhere a (size, size) window per pixel, materialised and reduced with
+    ``median``.
     """
     r = size // 2
     padded = _pad(x, r, r, r, r, "replicate")
@@ -349,8 +352,9 @@ def _median_blur(x: Tensor, ksize: Tensor | int, size: int) -> Tensor:
     if isinstance(ksize, int):
         return x if size == 1 else _median_by_network(padded, size, r)
     out = x  # k = 1
-    for k in range(3, size + 1, 2):
-        out = torch.where((ksize == k).view(-1, 1, 1, 1), _median_by_network(padded, k, r), out)
+    for k in range(smallest, size + 1, 2):
+        median = _median_by_network(padded, k, r)  # a fresh plane: selected into in place
+        out = torch.where((ksize == k).view(-1, 1, 1, 1), median, out, out=median)
     return out
 
 

@@ -32,6 +32,7 @@ import torch
 from ..core.transform import PixelTransform
 from ..core.validation import _describe, check_choice, check_int, check_number, to_range
 from ..core.constants import constant
+from ..core.tensors import working
 from ..functional import blur as FB
 
 __all__ = ["Blur", "MotionBlur", "MedianBlur", "GaussianBlur", "Defocus", "ZoomBlur", "Sharpen",
@@ -180,7 +181,8 @@ class MedianBlur(Blur):
         seed: make the draws reproducible (see Transform).
 
     Params:
-        kernel_size: (B,) int64, the odd aperture (albumentations' ``kernel``).
+        kernel_size: (B,) int64, the odd aperture (albumentations' ``kernel``); replayed sizes
+            must be 1 or odd within ``blur_limit`` (only those sizes are computed).
 
     Examples:
         >>> aug = MedianBlur(blur_limit=3, p=1.0, seed=0)
@@ -192,8 +194,14 @@ class MedianBlur(Blur):
                  same_on_batch: bool = False, seed: int | None = None):
         super().__init__(blur_limit=blur_limit, p=p, same_on_batch=same_on_batch, seed=seed)
 
+    uint8_kernel = True  # a median of uint8 values is one of them: exact without float
+
     def apply(self, image, params, *, max_value):
-        return FB._median_blur(image, params["kernel_size"], self._size)
+        if not image.is_floating_point() and image.device.type != "cpu":
+            image = working(image)  # the windowed median pads with infinities
+        # only the sizes this transform draws (and 1 for skipped samples) are computed
+        smallest = max(3, self.blur_limit[0] + (self.blur_limit[0] % 2 == 0))
+        return FB._median_blur(image, params["kernel_size"], self._size, smallest)
 
 
 class MotionBlur(PixelTransform):

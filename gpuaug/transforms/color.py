@@ -89,13 +89,7 @@ def _uniforms(rng, low: tuple[float, ...], high: tuple[float, ...]) -> Tensor:
 
 class _ColorTransform(PixelTransform):
     """A pixel transform whose kernel takes the (B,) apply mask itself (None: every sample) and
-    gives skipped samples neutral parameters.
-
-    ``uint8_kernel``: the kernel also takes uint8 images and gives exactly the rounded result of
-    the float path; images still in uint8 (no float step before) are then transformed as they
-    are, without the round trip through float."""
-
-    uint8_kernel = False
+    gives skipped samples neutral parameters (``uint8_kernel``: see PixelTransform)."""
 
     def kernel(self, image: Tensor, params: Params, apply: Tensor | None, *,
                max_value: float) -> Tensor:
@@ -112,10 +106,7 @@ class _ColorTransform(PixelTransform):
     def _run(self, state, rng, params, mask, force=False):
         params = self._params(state, rng, params, force)
         apply = combine_masks(params.get("apply"), mask)
-        images = state.raw_images()
-        if not (self.uint8_kernel and all(v.dtype == torch.uint8 for v in images.values())):
-            images = state.pixel_images()
-        for name, image in images.items():
+        for name, image in self._images(state).items():
             state.images[name] = self.kernel(image, params, apply, max_value=state.max_value)
         return params
 
