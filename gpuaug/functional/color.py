@@ -726,6 +726,9 @@ def _posterize(x: Tensor, num_bits: Tensor, max_value: float,
     uint8 = max_value == 255.0
     if uint8:
         bits = _keep(apply, bits, 8)
+    if x.dtype == torch.uint8:  # the high bits kept by a mask: 256 - step
+        mask = 256 - _const(_POSTERIZE_STEPS, x, torch.int64)[bits.clamp(0, 8)]
+        return x & mask.to(torch.uint8)[..., None, None]
     step = _const(_POSTERIZE_STEPS, x)[bits.clamp(0, 8)][..., None, None]
     x8 = x if uint8 else torch.round(x * 255.0).clamp_(0.0, 255.0)
     out = torch.floor(x8 / step).mul_(step)

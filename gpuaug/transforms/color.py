@@ -636,6 +636,8 @@ class Posterize(_ColorTransform):
             return {"num_bits": torch.stack([rng.integers(lo, hi) for lo, hi in self.num_bits], 1)}
         return {"num_bits": rng.integers(*self.num_bits)}
 
+    uint8_kernel = True
+
     def kernel(self, image, params, apply, *, max_value):
         return F._posterize(image, params["num_bits"], max_value, apply)
 
