@@ -375,6 +375,21 @@ def test_hue_saturation_value(kind, dtype, channels):
                  channels=channels, tol_u8=1.0, tol_f32=1.0 / 255 + 1e-6)
 
 
+def test_rgb_to_hsv8_is_opencv_bit_exact():
+    """The fixed-point RGB -> HSV that HueSaturationValue starts from, against cv2 on random
+    colours, grays, pure primaries and the extremes."""
+    import cv2
+    from gpuaug.functional.color import _rgb_to_hsv8
+    g = torch.Generator().manual_seed(3)
+    img = torch.randint(0, 256, (1, 3, 64, 64), generator=g, dtype=torch.uint8)
+    img[0, :, 0, :16] = torch.arange(0, 256, 16, dtype=torch.uint8)  # grays
+    img[0, :, 1, :6] = torch.tensor([[255, 0, 0, 255, 255, 0], [0, 255, 0, 255, 0, 255],
+                                     [0, 0, 255, 0, 255, 255]], dtype=torch.uint8)
+    h, s, v = _rgb_to_hsv8(img)
+    ref = torch.from_numpy(cv2.cvtColor(img[0].permute(1, 2, 0).numpy(), cv2.COLOR_RGB2HSV))
+    assert torch.equal(torch.cat([h, s, v], 1)[0].permute(1, 2, 0), ref.to(torch.int32))
+
+
 def test_hue_saturation_value_zero_shifts_is_identity():
     x = batch_u8("natural")
     aug = A.HueSaturationValue(hue_shift_limit=(0, 0), sat_shift_limit=(0, 0),

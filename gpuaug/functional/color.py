@@ -583,15 +583,24 @@ _HDIV = (0,) + tuple(round((180 << 12) / (6.0 * i)) for i in range(1, 256))
 
 
 def _rgb_to_hsv8(q: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-    """cv2.cvtColor(img, cv2.COLOR_RGB2HSV) for 8-bit images, bit-exact: int64 (B, 3, H, W)
-    levels -> H in [0, 180), S, V in [0, 255], each (B, 1, H, W) int64."""
+    """cv2.cvtColor(img, cv2.COLOR_RGB2HSV) for 8-bit images, bit-exact: (B, 3, H, W) levels
+    (any dtype holding them) -> H in [0, 180), S, V in [0, 255], each (B, 1, H, W) int32 (the
+    fixed-point products stay below 2**31)."""
+    q = q.to(torch.int32)
     r, g, b = q[:, 0:1], q[:, 1:2], q[:, 2:3]
-    v = q.amax(1, keepdim=True)
+    v = torch.maximum(torch.maximum(r, g), b)
     diff = v - _channel_min(q)
-    s = (diff * _const(_SDIV, q)[v] + 2048) >> 12
-    h = torch.where(v == r, g - b, torch.where(v == g, b - r + 2 * diff, r - g + 4 * diff))
-    h = (h * _const(_HDIV, q)[diff] + 2048) >> 12
-    return torch.where(h < 0, h + 180, h), s, v
+
+    def table(values, index):  # index_select takes int32 indices (advanced indexing may not)
+        return _const(values, q).index_select(0, index.reshape(-1)).view_as(index)
+
+    s = (diff * table(_SDIV, v)).add_(2048)
+    s >>= 12
+    h = torch.where(v == r, g - b, torch.where(v == g, (b - r).add_(diff, alpha=2),
+                                               (r - g).add_(diff, alpha=4)))
+    h = h.mul_(table(_HDIV, diff)).add_(2048)
+    h >>= 12
+    return h.add_((h < 0).to(torch.int32), alpha=180), s, v
 
 
 def _shift_hsv(x: Tensor, hue_shift: Tensor, sat_shift: Tensor, val_shift: Tensor,
@@ -610,15 +619,16 @@ def _shift_hsv(x: Tensor, hue_shift: Tensor, sat_shift: Tensor, val_shift: Tenso
     if c == 1:
         out = (levels + val).clamp_(0.0, 255.0)
     else:
-        h, s, v = _rgb_to_hsv8(levels.to(torch.int64))
-        h = torch.remainder(h + _col(torch.floor(hue_shift)).to(torch.int64), 180)
-        sat = _col(torch.trunc(sat_shift)).to(torch.int64)
-        s = torch.where(s == 0, 0, (s + sat).clamp_(0, 255))
-        value = (v.to(x.dtype) + val).clamp_(0.0, 255.0)
-        out = _from_hue(value, value * s.to(x.dtype) * (1.0 / 255.0), h.to(x.dtype) / 30.0)
+        h, s, v = _rgb_to_hsv8(levels)
+        h = torch.remainder(h + _col(torch.floor(hue_shift)).to(torch.int32), 180)
+        sat = _col(torch.trunc(sat_shift)).to(torch.int32)
+        s = (s + sat).clamp_(0, 255).mul_((s != 0).to(torch.int32))  # S = 0 stays 0
+        dtype = x.dtype if x.is_floating_point() else torch.float32
+        value = (v.to(dtype) + val).clamp_(0.0, 255.0)
+        out = _from_hue(value, value * s.to(dtype) * (1.0 / 255.0), h.to(dtype) / 30.0)
     if max_value != 255.0:
-        out = out * (max_value / 255.0)
-    return _select(keep, out, x)
+        out = out.mul_(max_value / 255.0)
+    return _select(keep, out, x, in_place=True)  # out is ours
 
 
 def shift_hsv(image: Tensor, hue_shift, sat_shift, val_shift) -> Tensor:

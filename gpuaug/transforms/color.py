@@ -446,6 +446,8 @@ class HueSaturationValue(_ColorTransform):
         u = _uniforms(rng, tuple(r[0] for r in ranges), tuple(r[1] for r in ranges))
         return {"hue_shift": u[:, 0], "sat_shift": u[:, 1], "val_shift": u[:, 2]}
 
+    uint8_kernel = True  # reads 8-bit levels; returns the float result, rounded at the end
+
     def kernel(self, image, params, apply, *, max_value):
         return F._shift_hsv(image, params["hue_shift"], params["sat_shift"], params["val_shift"],
                             max_value, apply)
