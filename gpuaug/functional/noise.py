@@ -125,7 +125,10 @@ def _gauss_noise(image: Tensor, noise: Tensor, std: Tensor, mean: Tensor, *,
         noise = _resize_linear(noise, tuple(image.shape[-2:]))
     scale = (std * max_value).view(-1, 1, 1, 1)
     shift = (mean * max_value).view(-1, 1, 1, 1)
-    return (image + (noise * scale + shift)).clamp_(0.0, max_value)
+    noise_map = torch.mul(noise, scale).add_(shift)
+    if noise_map.dtype == image.dtype:  # one fresh plane (noise and image are not ours to write)
+        return noise_map.add_(image).clamp_(0.0, max_value)
+    return (image + noise_map).clamp_(0.0, max_value)
 
 
 def gauss_noise(image: Tensor, noise: Tensor, std, mean=0.0) -> Tensor:
