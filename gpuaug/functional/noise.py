@@ -126,7 +126,7 @@ def _gauss_noise(image: Tensor, noise: Tensor, std: Tensor, mean: Tensor, *,
     scale = (std * max_value).view(-1, 1, 1, 1)
     shift = (mean * max_value).view(-1, 1, 1, 1)
     noise_map = torch.mul(noise, scale).add_(shift)
-    if noise_map.dtype == image.dtype:  # one fresh plane (noise and image are not ours to write)
+    if (noise_map.dtype, noise_map.shape) == (image.dtype, image.shape):  # one fresh plane
         return noise_map.add_(image).clamp_(0.0, max_value)
     return (image + noise_map).clamp_(0.0, max_value)
 
