@@ -655,7 +655,7 @@ class Resampler:
                 torch.mul(q, _QUANT, out=g).round_()
             else:
                 g.copy_(q)  # whole 1/32 pixels, exact in the grid's dtype
-            g.mul_(2.0 / (_QUANT * n)).add_(1.0 / n - 1.0)  # normalised(), in place
+            normalised(g, n, _QUANT, in_place=True)
         grid = grid.to(dtype)
         mode = "bicubic" if cubic else "bilinear"
 
@@ -702,10 +702,11 @@ def _on_canvas(image: Tensor, gh: int, gw: int, padding: str) -> Tensor:
     return out
 
 
-def normalised(coord: Tensor, n: int, unit: float = 1.0) -> Tensor:
+def normalised(coord: Tensor, n: int, unit: float = 1.0, *, in_place: bool = False) -> Tensor:
     """Pixel coordinates (in 1/unit pixels) -> grid_sample's align_corners=False ones,
-    (2u + 1) / n - 1, as one multiply-add."""
-    return coord * (2.0 / (unit * n)) + (1.0 / n - 1.0)
+    (2u + 1) / n - 1, as one multiply-add (over ``coord`` when ``in_place``)."""
+    scale, shift = 2.0 / (unit * n), 1.0 / n - 1.0
+    return coord.mul_(scale).add_(shift) if in_place else coord * scale + shift
 
 
 _TIE_GRID = _QUANT * _QUANT  # bilinear weights at 1/32-pixel fractions are multiples of 1/1024
