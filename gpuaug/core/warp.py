@@ -371,7 +371,7 @@ class Resampler:
         if seg.border is None:  # never leaves the frame: flat index per unit of x, y and 1
             steps = inv[:, 1, :] * w + inv[:, 0, :]
             row = steps[:, 1, None, None] * y + steps[:, 2, None, None]            # (B, Ho, 1)
-            self.index = (steps[:, 0, None, None] * x + row).view(-1, 1, ho * wo)
+            self.index = (steps[:, 0, None, None] * x + row)[:, None]                   # (B, 1, Ho, Wo)
             return
         if seg.axis_aligned:  # u from x only, v from y only: fold the short axes
             u = inv[:, 0, 0, None, None] * x + inv[:, 0, 2, None, None]             # (B, 1, Wo)
@@ -381,7 +381,7 @@ class Resampler:
             v = inv[:, 1, 0, None, None] * x + (inv[:, 1, 1, None, None] * y + inv[:, 1, 2, None, None])
         u, valid_u = fold_index(u, w, seg.border)
         v, valid_v = fold_index(v, h, seg.border)
-        self.index = (v * w + u).expand(self.batch_size, ho, wo).reshape(-1, 1, ho * wo)
+        self.index = (v * w + u).expand(self.batch_size, ho, wo)[:, None]
         if valid_u is not None:
             self.index_valid = (valid_v & valid_u)[:, None]
 
@@ -491,8 +491,10 @@ class Resampler:
         if self.index is not None:
             b, c, h, w = image.shape
             ho, wo = self.out_size
-            out = torch.gather(image.reshape(b, c, h * w), 2,
-                               self.index.expand(b, c, ho * wo)).view(b, c, ho, wo)
+            # the flat source broadcast over output rows keeps the index 4-D: a compiled loop then
+            # walks rows and columns instead of dividing a flat position by the width
+            out = torch.gather(image.reshape(b, c, 1, h * w).expand(b, c, ho, h * w), 3,
+                               self.index.expand(b, c, ho, wo))
             # interpolating between whole pixels reads them exactly; outside, the fill as is
             return out if self.index_valid is None else _where_fill(out, self.index_valid, src_fill)
         if self.separable:
