@@ -73,6 +73,12 @@ def _pad(x: Tensor, top: int, bottom: int, left: int, right: int, border: str) -
     return x.index_select(-2, rows).index_select(-1, cols)
 
 
+def _reflect_by_slices(x: Tensor, r: int, dim: int) -> Tensor:
+    """``_pad`` with OpenCV's "reflect_101" along one dim (r < its size), joined from slices."""
+    n = x.shape[dim]
+    return torch.cat([x.narrow(dim, 1, r).flip(dim), x, x.narrow(dim, n - 1 - r, r).flip(dim)], dim)
+
+
 def _grouped(x: Tensor, kernel: Tensor) -> Tensor:
     """Correlate (B, C, Hp, Wp) with a per-sample (B, kh, kw) or shared (kh, kw) kernel, no
     padding: one convolution for the whole batch."""
@@ -99,18 +105,22 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
     b, c, h, w = x.shape
     k = taps.shape[-1]
     r = k // 2
+    if taps.dim() == 2 and torch.compiler.is_compiling() and border == "reflect_101" \
+            and r < min(h, w):
+        # shifted multiply-adds: Inductor fuses each pass into one vectorised loop (a grouped
+        # convolution stays an external call with its own layout conversions); the border is
+        # joined from slices, because a folded index (|i|) keeps the loop from vectorising
+        t = taps.to(x.dtype).reshape(b, 1, 1, 1, k)
+        x = _reflect_by_slices(x, r, -1)
+        x = sum(x[..., i:i + w] * t[..., i] for i in range(k))
+        x = _reflect_by_slices(x, r, -2)
+        return sum(x[..., i:i + h, :] * t[..., i] for i in range(k))
     x = _pad(x, r, r, r, r, border)
     taps = taps.to(x.dtype)
     if taps.dim() == 1:
         x = F.conv2d(x.reshape(b * c, 1, h + 2 * r, w + 2 * r), taps.view(1, 1, 1, k))
         x = F.conv2d(x, taps.view(1, 1, k, 1))
         return x.reshape(b, c, h, w)
-    if torch.compiler.is_compiling():
-        # shifted multiply-adds: Inductor fuses each pass into one loop (a grouped convolution
-        # stays an external call with its own layout conversions)
-        t = taps.reshape(b, 1, 1, 1, k)
-        x = sum(x[..., i:i + w] * t[..., i] for i in range(k))
-        return sum(x[..., i:i + h, :] * t[..., i] for i in range(k))
     weight = taps[:, None].expand(b, c, k).reshape(b * c, 1, k)
     x = F.conv2d(x.reshape(1, b * c, h + 2 * r, w + 2 * r), weight.view(b * c, 1, 1, k),
                  groups=b * c)
