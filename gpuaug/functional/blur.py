@@ -60,10 +60,13 @@ def _pad(x: Tensor, top: int, bottom: int, left: int, right: int, border: str) -
     if not (top or bottom or left or right):
         return x
     h, w = x.shape[-2:]
+    fits = max(top, bottom) < h and max(left, right) < w
+    if torch.compiler.is_compiling() and fits:
+        # joined from slices: a folded index (|i|) keeps Inductor's loops from vectorising
+        return _join_border(_join_border(x, left, right, -1, border), top, bottom, -2, border)
     mode = "reflect" if border == "reflect_101" else "replicate"
     # F.pad for float (uint8 replicate padding is missing from older torch versions)
-    if x.is_floating_point() and (border == "replicate" or (max(top, bottom) < h
-                                                             and max(left, right) < w)):
+    if x.is_floating_point() and (border == "replicate" or fits):
         return F.pad(x, (left, right, top, bottom), mode=mode)
     # a border wider than the image: fold the indices (as OpenCV does), from a cached table
     rows = constant(tuple(_fold(i, h, border) for i in range(-top, h + bottom)), x,
@@ -73,10 +76,20 @@ def _pad(x: Tensor, top: int, bottom: int, left: int, right: int, border: str) -
     return x.index_select(-2, rows).index_select(-1, cols)
 
 
-def _reflect_by_slices(x: Tensor, r: int, dim: int) -> Tensor:
-    """``_pad`` with OpenCV's "reflect_101" along one dim (r < its size), joined from slices."""
+def _join_border(x: Tensor, before: int, after: int, dim: int, border: str) -> Tensor:
+    """``_pad`` along one dim (both widths below its size) as a concatenation of slices."""
+    if not (before or after):
+        return x
     n = x.shape[dim]
-    return torch.cat([x.narrow(dim, 1, r).flip(dim), x, x.narrow(dim, n - 1 - r, r).flip(dim)], dim)
+    if border == "reflect_101":
+        head, tail = x.narrow(dim, 1, before).flip(dim), x.narrow(dim, n - 1 - after, after).flip(dim)
+    else:
+        def edge(index: int, width: int) -> Tensor:
+            shape = list(x.shape)
+            shape[dim] = width
+            return x.narrow(dim, index, 1).expand(shape)
+        head, tail = edge(0, before), edge(n - 1, after)
+    return torch.cat([head, x, tail], dim)
 
 
 def _grouped(x: Tensor, kernel: Tensor) -> Tensor:
@@ -105,15 +118,14 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
     b, c, h, w = x.shape
     k = taps.shape[-1]
     r = k // 2
-    if taps.dim() == 2 and torch.compiler.is_compiling() and border == "reflect_101" \
-            and r < min(h, w):
-        # shifted multiply-adds: Inductor fuses each pass into one vectorised loop (a grouped
-        # convolution stays an external call with its own layout conversions); the border is
-        # joined from slices, because a folded index (|i|) keeps the loop from vectorising
+    if taps.dim() == 2 and torch.compiler.is_compiling():
+        # shifted multiply-adds: Inductor fuses each pass into one loop (a grouped convolution
+        # stays an external call with its own layout conversions); rows are padded after the
+        # pass along them, so that pass reads no border rows
         t = taps.to(x.dtype).reshape(b, 1, 1, 1, k)
-        x = _reflect_by_slices(x, r, -1)
+        x = _pad(x, 0, 0, r, r, border)
         x = sum(x[..., i:i + w] * t[..., i] for i in range(k))
-        x = _reflect_by_slices(x, r, -2)
+        x = _pad(x, r, r, 0, 0, border)
         return sum(x[..., i:i + h, :] * t[..., i] for i in range(k))
     x = _pad(x, r, r, r, r, border)
     taps = taps.to(x.dtype)
