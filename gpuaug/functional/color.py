@@ -380,9 +380,7 @@ def _slot_table(with_hue: bool) -> tuple[float, ...]:
 
 _SLOTS = {True: _slot_table(True), False: _slot_table(False)}
 
-_HUE_N = (5.0, 3.0, 1.0)                         # OpenCV's HSV -> RGB: k = (n + H / 60) mod 6
-
-
+_HUE_N = (6.0, 4.0, 2.0)  # OpenCV's HSV -> RGB sextant offsets n = 5, 3, 1 (R, G, B), plus 1
 
 
 def _channel_min(y: Tensor) -> Tensor:
@@ -391,15 +389,16 @@ def _channel_min(y: Tensor) -> Tensor:
     return torch.minimum(torch.minimum(y[:, 0:1], y[:, 1:2]), y[:, 2:3])
 
 
-def _hue_position(y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-    """OpenCV's float RGB -> HSV of (B, 3, H, W) images, as (V, chroma, H / 60), each
-    (B, 1, H, W): V = max, chroma = max - min (S = chroma / V), H / 60 in [0, 6).
+def _hue_position(y: Tensor, spare: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """OpenCV's float RGB -> HSV of (B, 3, H, W) images, as (V, chroma, H / 120), each
+    (B, 1, H, W): V = max, chroma = max - min (S = chroma / V), H / 120 in [-0.5, 3).
 
     OpenCV branches on which channel is the maximum (R first, then G, then B): here the
     numerator and the sextant offset of the first maximum are picked with exact 0/1 blends of
-    single-channel planes, then ``offset + numerator / chroma``: elementwise only (no sort,
-    argmax, gather or per-pixel ``where`` over the channels, all slow on the CPU), the same
-    arithmetic eager and compiled, fused when compiled."""
+    single-channel planes (``not_r``, ``not_g``), then ``offset + numerator / chroma``:
+    elementwise only (no argmax, gather or per-pixel ``where`` over the channels, all slow on the
+    CPU), the same arithmetic eager and compiled. OpenCV's ``H < 0: H += 360`` is left to the
+    modulo of ``_from_hue``. ``spare``: a (B, 3, H, W) plane that may be overwritten."""
     r, g, b = y[:, 0:1], y[:, 1:2], y[:, 2:3]
     # planes reused in place where they are ours (fresh large allocations page-fault on the CPU)
     hi = torch.maximum(r, g)
@@ -407,42 +406,41 @@ def _hue_position(y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     chroma = torch.minimum(r, g)
     chroma = torch.minimum(chroma, b, out=chroma)
     chroma = torch.sub(hi, chroma, out=chroma)
-    is_r, is_g = (r == hi).to(y.dtype), (g == hi).to(y.dtype)
-    numerator = torch.lerp(r - g, b - r, is_g)
-    numerator = torch.lerp(numerator, g - b, is_r, out=numerator)
-    offset = is_g.mul_(-2.0).add_(4.0)                           # 2 (G max) or 4 (B max)
-    offset = torch.addcmul(offset, offset, is_r, value=-1.0, out=is_r)  # 0 where R is the max
-    h = torch.addcdiv(offset, numerator, chroma.clamp_min(_TINY), out=offset)
-    return hi, chroma, h.add_((h < 0).to(h.dtype), alpha=6.0)
+    not_r, not_g = (None, None) if spare is None else (spare[:, 0:1], spare[:, 1:2])
+    not_r = torch.ne(r, hi, out=not_r if not_r is not None else torch.empty_like(hi))
+    not_g = torch.ne(g, hi, out=not_g if not_g is not None else torch.empty_like(hi))
+    numerator = torch.lerp(b - r, r - g, not_g)                       # G max: b - r; B max: r - g
+    numerator = torch.lerp(g - b, numerator, not_r, out=numerator)   # R max: g - b
+    half = torch.addcmul(not_r, not_r, not_g, out=not_g)             # sextant / 2: 0 R, 1 G, 2 B
+    half = torch.addcdiv(half, numerator, chroma.clamp_min(_TINY), value=0.5, out=half)
+    return hi, chroma, half
 
 
 def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = None,
-              scale: float = 1.0, buffers: list[Tensor] | None = None) -> Tensor:
-    """OpenCV's float HSV -> RGB from V, chroma (V * S) and H / 60, with the hue turned by
-    ``shift * scale`` (B,) sextants: channel = V - chroma * clamp(min(k, 4 - k), 0, 1),
-    k = (n + H / 60) mod 6 with n = 5, 3, 1 for R, G, B. The modulo is ``a - 6 floor(a / 6)``
-    (torch.remainder is slow on the CPU); where the floor rounds across a multiple of 6 the
-    curve is 0 on both sides, so the result is the same. ``buffers``: two (B, 3, H, W) planes
-    that may be overwritten (the result is the first)."""
+              scale: float = 1.0, h_scale: float = 1.0, out: Tensor | None = None) -> Tensor:
+    """OpenCV's float HSV -> RGB from V, chroma (V * S) and ``h * h_scale`` sextants (H / 60),
+    the hue turned by ``shift * scale`` (B,) sextants: channel = V - chroma * f(k) with
+    f(k) = clamp(min(k, 4 - k), 0, 1), k = (n + H / 60) mod 6, n = 5, 3, 1 for R, G, B. With
+    t = (k + 1) mod 6, f = clamp(2 - |t - 3|, 0, 1), so channel = (V - 2 chroma)
+    + chroma * clamp(|t - 3|, 1, 2): six elementwise ops. ``out``: a (B, 3, H, W) plane that may
+    be overwritten (holds the result)."""
     n = _const(_HUE_N, h, shape=(1, 3))
     if shift is not None:
         n = torch.add(n, shift.reshape(-1, 1), alpha=scale)
-    # two full-size buffers, reused in place: fresh large allocations page-fault on the CPU
-    k, g = buffers if buffers is not None else (None, None)
-    k = torch.add(h, n.reshape(-1, 3, 1, 1), out=k)
-    g = torch.mul(k, 1.0 / 6.0, out=g).floor_()
-    k.add_(g, alpha=-6.0)
-    g = torch.neg(k, out=g).add_(4.0)
-    g = torch.minimum(k, g, out=g).clamp_(0.0, 1.0)
-    return torch.addcmul(value, chroma, g, value=-1.0, out=k)
+    t = torch.add(n.reshape(-1, 3, 1, 1), h, alpha=h_scale, out=out)
+    t = t.remainder_(6.0).sub_(3.0).abs_().clamp_(1.0, 2.0)
+    return torch.addcmul(torch.add(value, chroma, alpha=-2.0), chroma, t, out=t)
 
 
 def _hue_rotate(y: Tensor, shift: Tensor, buffers: list[Tensor] | None = None) -> Tensor:
     """Rotate the hue of RGB (B, 3, H, W) images by ``shift`` (B,) turns on OpenCV's HSV cone
     (S and V kept): cv2 RGB2HSV (float), H += 360 * shift mod 360, cv2 HSV2RGB (float).
-    ``buffers``: two planes like ``y`` that may be overwritten (``y`` itself may be one)."""
-    value, chroma, h = _hue_position(y)
-    return _from_hue(value, chroma, h, shift, 6.0, buffers)
+    ``buffers``: two planes like ``y`` that may be overwritten (``y`` itself may be one; the
+    result is written into the first)."""
+    first, second = buffers if buffers is not None else (None, None)
+    spare = second if second is not None and second.data_ptr() != y.data_ptr() else None
+    value, chroma, half = _hue_position(y, spare)
+    return _from_hue(value, chroma, half, shift, 6.0, 2.0, first)
 
 
 def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: Tensor,
@@ -628,7 +626,7 @@ def _shift_hsv(x: Tensor, hue_shift: Tensor, sat_shift: Tensor, val_shift: Tenso
         s = (s + sat).clamp_(0, 255).mul_((s != 0).to(torch.int32))  # S = 0 stays 0
         dtype = x.dtype if x.is_floating_point() else torch.float32
         value = (v.to(dtype) + val).clamp_(0.0, 255.0)
-        out = _from_hue(value, value * s.to(dtype) * (1.0 / 255.0), h.to(dtype) / 30.0)
+        out = _from_hue(value, value * s.to(dtype) * (1.0 / 255.0), h.to(dtype), h_scale=1.0 / 30.0)
     if max_value != 255.0:
         out = out.mul_(max_value / 255.0)
     return _select(keep, out, x, in_place=True)  # out is ours
