@@ -30,8 +30,13 @@ def _batch(value, like: Tensor) -> Tensor:
 
 
 def from_rows(a, b, c, d, e, f, g=0.0, h=0.0, i=1.0, *, like: Tensor) -> Tensor:
-    """[[a, b, c], [d, e, f], [g, h, i]] with each entry a (B,) tensor or a number: one kernel."""
-    entries = [_batch(v, like) for v in (a, b, c, d, e, f, g, h, i)]
+    """[[a, b, c], [d, e, f], [g, h, i]] with each entry a (B,) tensor or a number: one kernel,
+    or none when all are numbers (a cached constant broadcast over the batch: read-only)."""
+    values = (a, b, c, d, e, f, g, h, i)
+    if not any(isinstance(v, Tensor) for v in values):
+        m = constants.constant(tuple(float(v) for v in values), like, DTYPE, shape=(3, 3))
+        return m.expand(*like.shape, 3, 3)
+    entries = [_batch(v, like) for v in values]
     return torch.stack(entries, dim=-1).reshape(*like.shape, 3, 3)
 
 
@@ -58,8 +63,7 @@ def crop_resize_box(box: Tensor, out_size: tuple[int, int]) -> Tensor:
     start, size = box[:, :2], box[:, 2:] - box[:, :2]
     scale = constants.constant((out_size[1], out_size[0]), box) / size       # (B, 2): sx, sy
     shift = (0.5 - start) * scale - 0.5
-    zero = box.new_zeros(()).expand(box.shape[0])
-    return from_rows(scale[:, 0], zero, shift[:, 0], zero, scale[:, 1], shift[:, 1], like=zero)
+    return from_rows(scale[:, 0], 0.0, shift[:, 0], 0.0, scale[:, 1], shift[:, 1], like=box[:, 0])
 
 
 def rotation(angle_deg, center: tuple[float, float], scale=1.0, *, like: Tensor) -> Tensor:

@@ -257,19 +257,6 @@ class HorizontalFlip(GeometricTransform):
     def matrix(self, params: Params, image_size):
         return geometry.hflip(image_size[1], like=params.like())
 
-    def placed_matrix(self, params: Params, image_size, mask):
-        # x' = s x + (W - 1)(1 - s) / 2 with s = -1 where applied, +1 where skipped: one matrix,
-        # no identity and no where
-        apply = combine_masks(params.get("apply"), mask)
-        if apply is None:
-            return self.matrix(params, image_size)
-        flip = apply.to(DTYPE)
-        return self._flip_matrix(1 - 2 * flip, (image_size[1] - 1) * flip, (image_size[0] - 1) * flip)
-
-    @staticmethod
-    def _flip_matrix(sign, shift_x, shift_y):
-        return geometry.from_rows(sign, 0.0, shift_x, 0.0, 1.0, 0.0, like=sign)
-
 
 class VerticalFlip(HorizontalFlip):
     """Mirror top-bottom.
@@ -285,10 +272,6 @@ class VerticalFlip(HorizontalFlip):
 
     def matrix(self, params: Params, image_size):
         return geometry.vflip(image_size[0], like=params.like())
-
-    @staticmethod
-    def _flip_matrix(sign, shift_x, shift_y):
-        return geometry.from_rows(1.0, 0.0, 0.0, 0.0, sign, shift_y, like=sign)
 
 
 class Transpose(GeometricTransform):
