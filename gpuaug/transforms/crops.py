@@ -535,18 +535,18 @@ class RandomResizedCrop(_SizedCrop):
         log_lo, log_hi = math.log(self.ratio[0]), math.log(self.ratio[1])
         low = constant((self.scale[0] * area, log_lo), u)
         span = constant(((self.scale[1] - self.scale[0]) * area, log_hi - log_lo), u)
-        drawn = low + u * span
+        drawn = low + u * span  # (no addcmul: a fused multiply-add would round differently)
         target, aspect = drawn[..., 0], torch.exp(drawn[..., 1])
         # (width, height) = sqrt(area * ratio), sqrt(area / ratio), rounded half to even as round()
         dims = torch.round(torch.sqrt(torch.stack([target * aspect, target / aspect], dim=-1)))
-        fits = ((dims > 0) & (dims <= constant((w, h), dims))).all(dim=-1)
-        first = torch.argmax(fits.to(torch.int8), dim=1)                    # the first try that fits
+        # a try fits when 1 <= width <= w and 1 <= height <= h; max finds the first that fits
+        fits = torch.eq(dims.clamp(constant((1, 1), dims), constant((w, h), dims)), dims).all(-1)
+        found, first = torch.max(fits, dim=1)
         dims = dims.gather(1, first.view(-1, 1, 1).expand(-1, 1, 2))[:, 0]   # (B, 2)
         starts = _starts_wh(rng)                                             # (w_start, h_start)
         xy0 = torch.floor((constant((w + 1, h + 1), dims) - dims) * starts)
+        crop = torch.cat([xy0, xy0 + dims], dim=1)
         # no try fitted: albumentations' central crop of the clamped ratio
         fw, fh = self._fallback(image_size)
-        found = fits.any(dim=1, keepdim=True)
-        xy0 = torch.where(found, xy0, constant(((w - fw) // 2, (h - fh) // 2), xy0))
-        dims = torch.where(found, dims, constant((fw, fh), dims))
-        return {"crop": torch.cat([xy0, xy0 + dims], dim=1)}
+        x0, y0 = (w - fw) // 2, (h - fh) // 2
+        return {"crop": torch.where(found[:, None], crop, constant((x0, y0, x0 + fw, y0 + fh), crop))}
