@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import torch
 from torch import Tensor, nn
 
-from . import geometry
+from . import constants, geometry
 from .random import Random, seeded_key
 from .state import TARGET_KINDS, State
 from .targets import BboxParams, KeypointParams
@@ -188,7 +188,8 @@ class PixelTransform(Transform):
             for name, neutral in self.identity_params.items():
                 value = params[name]
                 keep = apply.view(-1, *([1] * (value.dim() - 1)))
-                effective[name] = torch.where(keep, value, torch.full_like(value, neutral))
+                neutral = constants.constant((neutral,), value, shape=())  # cached: no fill
+                effective[name] = torch.where(keep, value, neutral)
         for name, image in self._images(state).items():
             out = self.apply(image, effective, max_value=state.max_value)
             if apply is not None and self.identity_params is None:
