@@ -319,7 +319,7 @@ class Resampler:
             self._plan_2d()
 
     # ---- planning: coordinates in the source frame ----------------------------------------
-    def _walk(self, u, v, du=None, dv=None):
+    def _walk(self, u, v):
         """Walk destination coordinates back through the segments; handle intermediate borders."""
         segments = self.chain.segments
         nearest = self.interpolation in ("nearest", "nearest_exact")
@@ -328,15 +328,10 @@ class Resampler:
             if self.separable:
                 # invert x' = m00 x + m02 directly (1 / m00 is cv2.resize's scale_x, bit for bit)
                 m = seg.matrix
-                diag = m[:, (0, 1), (0, 1)]                     # (B, 2): m00, m11
-                inv = 1.0 / diag
+                diag = m.diagonal(dim1=1, dim2=2)[:, :2]       # (B, 2): m00, m11 (a view)
+                inv = diag.reciprocal()
                 u, v = inv[:, :1] * (u - m[:, 0, 2, None]), inv[:, 1:] * (v - m[:, 1, 2, None])
-                scale, fwd = inv.abs(), diag.abs()
-                if du is None:
-                    du, dv, self.fu, self.fv = scale[:, :1], scale[:, 1:], fwd[:, :1], fwd[:, 1:]
-                else:
-                    du, dv = du * scale[:, :1], dv * scale[:, 1:]
-                    self.fu, self.fv = self.fu * fwd[:, :1], self.fv * fwd[:, 1:]
+                self._diagonals.append((inv, diag))
             else:
                 inv = geometry.inverse(seg.matrix)
                 u, v = _affine_coords(inv.to(torch.float32), u, v, seg.projective)
@@ -355,7 +350,7 @@ class Resampler:
             self.blends.append(_Blend(cov[:, None].to(torch.float32), seg.fill, seg.fill_mask,
                                       functools.partial(_inside_2d, unfolded_u, unfolded_v, h, w,
                                                         self.separable)))
-        return u, v, du, dv
+        return u, v
 
     def _plan_integer(self):
         """A map of whole pixels (crops, pads, flips, rot90s, transposes): every output pixel
@@ -390,9 +385,24 @@ class Resampler:
         dt = geometry.DTYPE
         x = constants.arange(0, wo, self.device, dt).expand(self.batch_size, wo)
         y = constants.arange(0, ho, self.device, dt).expand(self.batch_size, ho)
-        self.fu = self.fv = None  # forward scales (output pixels per source pixel)
-        u, v, du, dv = self._walk(x, y)
-        self.u, self.v, self.du, self.dv = u, v, du, dv
+        self._diagonals = []  # (1 / m, m) diagonals of the segments, last segment first
+        self._scale_cache = None
+        self.u, self.v = self._walk(x, y)
+
+    def _scales(self) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """(du, dv, fu, fv), each (B, 1): source pixels per output pixel along x and y, and the
+        forward scales (output pixels per source pixel); made only when a read needs them."""
+        if self._scale_cache is None:
+            du = dv = fu = fv = None
+            for inv, diag in self._diagonals:
+                scale, fwd = inv.abs(), diag.abs()
+                if du is None:
+                    du, dv, fu, fv = scale[:, :1], scale[:, 1:], fwd[:, :1], fwd[:, 1:]
+                else:
+                    du, dv = du * scale[:, :1], dv * scale[:, 1:]
+                    fu, fv = fu * fwd[:, :1], fv * fwd[:, 1:]
+            self._scale_cache = (du, dv, fu, fv)
+        return self._scale_cache
 
     def _plan_2d(self):
         ho, wo = self.out_size
@@ -406,7 +416,7 @@ class Resampler:
             return
         x = constants.arange(0, wo, self.device, torch.float32).view(1, 1, wo)
         y = constants.arange(0, ho, self.device, torch.float32).view(1, ho, 1)
-        u, v, _, _ = self._walk(x, y)
+        u, v = self._walk(x, y)
         self.u, self.v = u.expand(self.batch_size, ho, wo), v.expand(self.batch_size, ho, wo)
 
     def _coords_2d(self, nearest: bool):
@@ -450,7 +460,8 @@ class Resampler:
             centre_edge = coord + 0.5
             idx_d, w_d = _pad_taps(*area_taps(centre_edge - scale / 2, centre_edge + scale / 2, n, k), k)
             idx_u, w_u = _pad_taps(*area_upscale_taps(coord, scale, forward, n), k)
-            both_down = ((self.du >= 1) & (self.dv >= 1))[..., None]
+            du, dv = self._scales()[:2]
+            both_down = ((du >= 1) & (dv >= 1))[..., None]
             return torch.where(both_down, idx_d, idx_u), torch.where(both_down, w_d, w_u)
         # axis-aligned chains follow cv2.resize: exact (unquantised) source coordinates
         base, frac = split(coord)
@@ -460,11 +471,12 @@ class Resampler:
         """albumentations' ``area_for_downscale``: INTER_AREA for the samples that shrink along
         either axis, ``base`` interpolation for the others (a per-sample choice of taps)."""
         h, w = self.src_size
-        down = ((self.du > 1) | (self.dv > 1))[..., None]  # (B, 1, 1)
+        du, dv, fu, fv = self._scales()
+        down = ((du > 1) | (dv > 1))[..., None]  # (B, 1, 1)
         out = []
         for coord, scale, forward, n, bound in (
-                (self.u, self.du, self.fu, w, self.chain.max_scale[1]),
-                (self.v, self.dv, self.fv, h, self.chain.max_scale[0])):
+                (self.u, du, fu, w, self.chain.max_scale[1]),
+                (self.v, dv, fv, h, self.chain.max_scale[0])):
             ia, wa = self._axis_taps(coord, scale, forward, n, "area", bound)
             ib, wb = self._axis_taps(coord, scale, forward, n, base, bound)
             if wb is None or wb.dtype == torch.bool:  # nearest: one tap of weight 1 (or validity)
@@ -520,8 +532,9 @@ class Resampler:
         if interpolation.startswith("area_down:"):
             ix, wx, iy, wy = self._area_down_taps(interpolation.split(":", 1)[1])
         else:
-            ix, wx = self._axis_taps(self.u, self.du, self.fu, w, interpolation, self.chain.max_scale[1])
-            iy, wy = self._axis_taps(self.v, self.dv, self.fv, h, interpolation, self.chain.max_scale[0])
+            du, dv, fu, fv = self._scales()
+            ix, wx = self._axis_taps(self.u, du, fu, w, interpolation, self.chain.max_scale[1])
+            iy, wy = self._axis_taps(self.v, dv, fv, h, interpolation, self.chain.max_scale[0])
         b, c = image.shape[:2]
         kx, ky = ix.shape[-1], iy.shape[-1]
         nearest = interpolation in ("nearest", "nearest_exact")

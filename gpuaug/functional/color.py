@@ -360,8 +360,9 @@ def _exact_matmul(x: Tensor) -> bool:
 
 
 def _slot_table(with_hue: bool) -> tuple[float, ...]:
-    """For every order code (sum of order[i] * 4**(3-i)): the step id of each linear slot (3 =
-    identity). With hue: 3 slots before it and 3 after; without: the 3 non-hue steps in order."""
+    """A 4 x 4 x 4 x 4 table, flat, indexed by an order (order[0] first): the step id of each
+    linear slot (3 = identity). With hue: 3 slots before it and 3 after; without: the 3 non-hue
+    steps in order."""
     rows = []
     for code in range(256):
         order = [(code >> (2 * (3 - i))) & 3 for i in range(4)]
@@ -458,9 +459,9 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     k = len(at0) // 4
     per_step = torch.addcmul(_const(at0, factors, shape=(1, 4, k)), factors[..., None],
                              _const(slope, factors, shape=(1, 4, k)))         # (B, 4, K)
-    code = (order * _const((64, 16, 4, 1), order)).sum(1)
     n_slots = 6 if with_hue else 3
-    slots = _const(_SLOTS[with_hue], order, shape=(256, n_slots))[code]       # (B, slots)
+    table = _const(_SLOTS[with_hue], order, shape=(4, 4, 4, 4, n_slots))
+    slots = table[tuple(order.unbind(1))]                                     # (B, slots)
     data = torch.gather(per_step, 1, slots[..., None].expand(b, n_slots, k))  # (B, slots, K)
     # batched matrix products in eager mode; under torch.compile the elementwise form, which
     # Inductor fuses with the mean reductions, the hue and the neighbours into a few loops
