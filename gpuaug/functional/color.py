@@ -489,7 +489,7 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
         # beta * gray as a sum of channel planes: pointwise, so a compiler inlines it
         g = y[:, 0:1] * bw[:, 0:1] + y[:, 1:2] * bw[:, 1:2] + y[:, 2:3] * bw[:, 2:3] \
             if c == 3 else y * bw
-        mean = (y.mean(dim=(2, 3), keepdim=True) * bw).sum(1, keepdim=True)  # mean(g), from y
+        mean = g.mean(dim=(2, 3), keepdim=True)  # summed in the loop that writes g
         t = torch.lerp(mean, g, sigma)                                        # contrast | sat.
         return torch.addcmul(t, a, y).clamp_(0.0, max_value)
 
