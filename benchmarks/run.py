@@ -103,7 +103,11 @@ def _progress(done: int, total: int, label: str):
         sys.stderr.write("\n")
 
 
-def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=True) -> list[dict]:
+def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=True,
+        rounds: int = 1) -> list[dict]:
+    """Every library on every job. With ``rounds`` > 1 the libraries are timed in turn, round
+    after round (each round ``min_time`` per library), and a row gives the median round: a
+    machine whose speed drifts during the run then moves every library alike."""
     import cv2
     cv2.setNumThreads(1)  # albumentations' method: one image at a time on one thread
     rows = []
@@ -115,39 +119,53 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
             "gpuaug": bench.gpuaug, "kornia": bench.kornia, "torchvision loop": bench.tv_loop,
             "torchvision batch*": bench.tv_batch, "albumentations": bench.albumentations,
         }
+        # one process compiles many modules that share Transform.forward: each job starts from
+        # an empty cache, or Dynamo's recompile limit (8) ends the run early
+        torch._dynamo.reset()
         if "gpuaug compiled" in libs:
-            def compiled_builder(s, bench=bench):
-                # one process compiles many modules that share Transform.forward: start each
-                # from an empty cache, or Dynamo's recompile limit (8) ends the run early
-                torch._dynamo.reset()
-                fn = bench.gpuaug(s)
-                return torch.compile(fn, fullgraph=True, mode=compile_mode)
-            builders["gpuaug compiled"] = compiled_builder
+            builders["gpuaug compiled"] = lambda s, bench=bench: torch.compile(
+                bench.gpuaug(s), fullgraph=True, mode=compile_mode)
         if "kornia compiled" in libs and bench.kornia is not None:
-            def kornia_compiled(s, bench=bench):   # kornia has graph breaks: no fullgraph
-                torch._dynamo.reset()
-                return torch.compile(bench.kornia(s), mode=compile_mode)
-            builders["kornia compiled"] = kornia_compiled
+            # kornia has graph breaks: no fullgraph
+            builders["kornia compiled"] = lambda s, bench=bench: torch.compile(
+                bench.kornia(s), mode=compile_mode)
+        job_rows, calls, seconds = [], {}, {}
         for lib in libs:
-            builder = builders.get(lib)
-            if builder is None:
+            if builders.get(lib) is None:
                 continue
-            if lib == "albumentations" and device.type != "cpu" and batch > 32:
-                pass  # still measured: its cost does not depend on the torch device
             row = {"bench": bench.name, "family": bench.family, "batch": batch, "size": size, "lib": lib}
+            job_rows.append(row)
             try:
-                fn = builder(size)
-                call = (lambda fn=fn: fn(inputs))
-                seconds = time_call(call, device, min_time)
-                row["images_per_s"] = batch / seconds
-                if counts and lib in ("gpuaug", "kornia", "torchvision loop", "torchvision batch*"):
-                    stats = count(call)
+                fn = builders[lib](size)
+                calls[lib], seconds[lib] = (lambda fn=fn: fn(inputs)), []
+            except Exception as err:  # a peer that cannot run this case is reported, not fatal
+                row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
+        for _ in range(rounds):
+            for row in job_rows:
+                lib = row["lib"]
+                if "error" in row:
+                    continue
+                try:
+                    seconds[lib].append(time_call(calls[lib], device, min_time))
+                except Exception as err:
+                    row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
+        for row in job_rows:
+            lib = row["lib"]
+            if "error" in row:
+                continue
+            times = sorted(seconds[lib])
+            row["images_per_s"] = batch / times[len(times) // 2]
+            if rounds > 1:
+                row["images_per_s_rounds"] = [batch / t for t in seconds[lib]]
+            if counts and lib in ("gpuaug", "kornia", "torchvision loop", "torchvision batch*"):
+                try:
+                    stats = count(calls[lib])
                     row.update(kernels=stats.kernels, syncs=stats.syncs,
                                kernels_per_image=stats.kernels / batch,
                                mb_written_per_image=stats.bytes_written / batch / 1e6)
-            except Exception as err:  # a peer that cannot run this case is reported, not fatal
-                row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
-            rows.append(row)
+                except Exception as err:
+                    row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
+        rows.extend(job_rows)
     _progress(len(jobs), len(jobs), "done")
     base = {(r["bench"], r["batch"], r["size"]): r.get("images_per_s") for r in rows if r["lib"] == "gpuaug"}
     for r in rows:
@@ -188,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="add gpuaug compiled (and kornia compiled when listed in --libs)")
     parser.add_argument("--compile-mode", default=None, help='torch.compile mode, e.g. "reduce-overhead"')
     parser.add_argument("--min-time", type=float, default=0.5, help="seconds of timed calls per row")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="time the libraries in turn this many times and keep each one's "
+                             "median round (steadier ratios on a machine whose speed drifts)")
     parser.add_argument("--no-counts", action="store_true", help="skip the op counts")
     parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON and CSV files")
     parser.add_argument("--allocator", choices=("default", "retain"), default="default",
@@ -213,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.size.split(",")]
 
     started = dt.datetime.now(dt.timezone.utc)
+    if args.rounds < 1:
+        parser.error(f"--rounds must be >= 1, got {args.rounds}")
     rows = run(benches, batches, sizes, device, libs, args.min_time, args.compile_mode,
-               counts=not args.no_counts)
+               counts=not args.no_counts, rounds=args.rounds)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
             "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv),
             "allocator": " ".join(f"{k}={os.environ[k]}" for k in RETAIN_MALLOC if k in os.environ)

@@ -34,3 +34,13 @@ def test_bench_retain_allocator_restarts_with_glibc_settings(tmp_path):
     for key, value in RETAIN_MALLOC.items():
         assert f"{key}={value}" in data["meta"]["allocator"]
     assert "--allocator retain" in data["meta"]["command"]
+
+
+def test_bench_rounds_interleave_libraries_and_keep_the_median(tmp_path):
+    data = _bench(tmp_path, "--rounds", "3", "--libs", "gpuaug,torchvision batch*", "--no-counts")
+    rows = {row["lib"]: row for row in data["rows"]}
+    assert set(rows) == {"gpuaug", "torchvision batch*"}
+    for row in rows.values():
+        rounds = row["images_per_s_rounds"]
+        assert len(rounds) == 3 and all(r > 0 for r in rounds)
+        assert row["images_per_s"] == sorted(rounds)[1]
