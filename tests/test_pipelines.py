@@ -48,3 +48,13 @@ def test_imagenet_pipeline_compiles_whole_and_matches_eager():
         a, b = eager(x), compiled(x)
         # float32 output: fused kernels may round a few ulps differently
         assert torch.allclose(a, b, atol=1e-4, rtol=0), (a - b).abs().max()
+
+
+def test_imagenet_pipeline_compiles_at_batch_one():
+    """Inductor vectorises along the draws at batch 1 (here it once generated C++ that did not
+    compile: a max over bool with a masked tail)."""
+    torch._dynamo.reset()
+    x = batch(1, side=96)
+    eager, compiled = imagenet(seed=6, size=64), torch.compile(imagenet(seed=6, size=64), fullgraph=True)
+    a, b = eager(x), compiled(x)
+    assert torch.allclose(a, b, atol=1e-4, rtol=0), (a - b).abs().max()

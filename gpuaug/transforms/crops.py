@@ -541,7 +541,8 @@ class RandomResizedCrop(_SizedCrop):
         dims = torch.round(torch.sqrt(torch.stack([target * aspect, target / aspect], dim=-1)))
         # a try fits when 1 <= width <= w and 1 <= height <= h; max finds the first that fits
         fits = torch.eq(dims.clamp(constant((1, 1), dims), constant((w, h), dims)), dims).all(-1)
-        found, first = torch.max(fits, dim=1)
+        # (as uint8: Inductor's C++ max over a bool tail does not compile)
+        found, first = torch.max(fits.to(torch.uint8), dim=1)
         dims = dims.gather(1, first.view(-1, 1, 1).expand(-1, 1, 2))[:, 0]   # (B, 2)
         starts = _starts_wh(rng)                                             # (w_start, h_start)
         xy0 = torch.floor((constant((w + 1, h + 1), dims) - dims) * starts)
@@ -549,4 +550,4 @@ class RandomResizedCrop(_SizedCrop):
         # no try fitted: albumentations' central crop of the clamped ratio
         fw, fh = self._fallback(image_size)
         x0, y0 = (w - fw) // 2, (h - fh) // 2
-        return {"crop": torch.where(found[:, None], crop, constant((x0, y0, x0 + fw, y0 + fh), crop))}
+        return {"crop": torch.where(found[:, None] > 0, crop, constant((x0, y0, x0 + fw, y0 + fh), crop))}
