@@ -429,7 +429,14 @@ def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = N
     if shift is not None:
         n = torch.add(n, shift.reshape(-1, 1), alpha=scale)
     t = torch.add(n.reshape(-1, 3, 1, 1), h, alpha=h_scale, out=out)
-    t = t.remainder_(6.0).sub_(3.0).abs_().clamp_(1.0, 2.0)
+    if torch.compiler.is_compiling():
+        # t - 6 floor(t / 6) with a product: Inductor's vector remainder is an fmod and a division.
+        # Where the two round to different sides of a multiple of 6, t lands on 0 or 6: |t - 3|
+        # is 3 either way.
+        t = t - torch.floor(t * (1.0 / 6.0)) * 6.0
+    else:
+        t = t.remainder_(6.0)
+    t = t.sub_(3.0).abs_().clamp_(1.0, 2.0)
     return torch.addcmul(torch.add(value, chroma, alpha=-2.0), chroma, t, out=t)
 
 
