@@ -64,8 +64,11 @@ def main(argv: list[str]) -> int:
     allocator = f"Allocator: {meta['allocator']}  \n" if meta.get("allocator", "default") != "default" else ""
     print(f"Device: {meta['device']} — {meta['date']}  \nCommand: `{meta['command']}`  \n{allocator}"
           + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v) + "\n")
-    print("Images per second (higher is better); gpuaug's ratio to kornia eager on the same batch "
-          "in the same run; kernels and host syncs per call from benchmarks/opcount.py.\n")
+    rounds = max((len(r.get("images_per_s_rounds", ())) for r in rows), default=0)
+    how = (f" (each the median of {rounds} rounds that timed the libraries in turn; every round's "
+           "figure is in the JSON)") if rounds > 1 else ""
+    print(f"Images per second (higher is better){how}; gpuaug's ratio to kornia eager on the same "
+          "batch in the same run; kernels and host syncs per call from benchmarks/opcount.py.\n")
     print(table(rows))
     return 0
 
