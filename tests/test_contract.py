@@ -82,6 +82,21 @@ def test_p0_is_identity(case, dtype):
         assert torch.equal(out[k], data[k].to(out[k].dtype)), k
 
 
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_returned_params_are_the_callers_own(case):
+    """Writing into the params a call returned changes nothing later (no cached constant is
+    handed out: at batch 1 an expanded constant would be writable)."""
+    data = _inputs(case, case.dtypes[0], batch=1)
+    first = _call(case.build(seed=11), {**data, "return_params": True})["params"]
+    kept = {k: v.clone() for k, v in first.items() if isinstance(v, torch.Tensor)}
+    for v in first.values():
+        if isinstance(v, torch.Tensor):
+            v.add_(1) if v.dtype != torch.bool else v.logical_not_()
+    again = _call(case.build(seed=11), {**data, "return_params": True})["params"]
+    for k, v in kept.items():
+        assert torch.equal(again[k], v), k
+
+
 @pytest.mark.parametrize("case,dtype", ROWS)
 def test_same_seed_same_output(case, dtype):
     data = _inputs(case, dtype)

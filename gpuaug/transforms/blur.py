@@ -340,7 +340,8 @@ class GaussianBlur(PixelTransform):
         sigma = rng.uniform(*self.sigma_limit)
         lo, hi = self.blur_limit
         if self._static_size:
-            k = constant((self._size,), sigma, torch.int64).expand(sigma.shape)
+            # a fresh fill, not a cached constant: params returned to the caller may be written
+            k = torch.full_like(sigma, self._size, dtype=torch.int64)
         elif lo == hi == 0:  # PIL's size from sigma, int(sigma * 3.5) * 2 + 1
             k = torch.add(_one(sigma), (sigma * 3.5).to(torch.int64), alpha=2)
         else:
