@@ -407,9 +407,9 @@ def _hue_position(y: Tensor, spare: Tensor | None = None) -> tuple[Tensor, Tenso
     chroma = torch.minimum(r, g)
     chroma = torch.minimum(chroma, b, out=chroma)
     chroma = torch.sub(hi, chroma, out=chroma)
-    not_r, not_g = (None, None) if spare is None else (spare[:, 0:1], spare[:, 1:2])
-    not_r = torch.ne(r, hi, out=not_r if not_r is not None else torch.empty_like(hi))
-    not_g = torch.ne(g, hi, out=not_g if not_g is not None else torch.empty_like(hi))
+    not_r, not_g = (spare[:, 0:1], spare[:, 1:2]) if spare is not None else \
+        (torch.empty_like(hi), torch.empty_like(hi))
+    not_r, not_g = torch.ne(r, hi, out=not_r), torch.ne(g, hi, out=not_g)   # written as float
     numerator = torch.lerp(b - r, r - g, not_g)                       # G max: b - r; B max: r - g
     numerator = torch.lerp(g - b, numerator, not_r, out=numerator)   # R max: g - b
     half = torch.addcmul(not_r, not_r, not_g, out=not_g)             # sextant / 2: 0 R, 1 G, 2 B

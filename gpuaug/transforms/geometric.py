@@ -25,7 +25,7 @@ from torch import Tensor
 
 from ..core import geometry
 from ..core.geometry import DTYPE
-from ..core.transform import GeometricTransform, Params, combine_masks
+from ..core.transform import GeometricTransform, Params
 from ..core.validation import check_choice, check_int, check_number, to_range, to_size
 
 __all__ = ["HorizontalFlip", "VerticalFlip", "Transpose", "RandomRotate90", "Resize",
