@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ORDER = ["gpuaug", "gpuaug compiled", "kornia", "kornia compiled", "torchvision loop",
-         "torchvision batch*", "albumentations"]
+         "torchvision batch*", "albumentations", "dali"]
 
 
 def load(paths: list[str]) -> tuple[dict, list[dict]]:

@@ -3,8 +3,9 @@
 For every benchmark x batch size x image size, each library runs the same augmentation on the same
 uint8 batch in the same process: gpuaug eager (and compiled with --compile), kornia eager,
 torchvision v2 per sample (a loop: per-sample randomness like the others) and on the whole batch
-(one draw for the batch: not like-for-like, labelled so), and albumentations one image at a time on
-one thread. Each row gives images/s, the ratio gpuaug/peer, and for the torch libraries the kernels,
+(one draw for the batch: not like-for-like, labelled so), albumentations one image at a time on
+one thread, and NVIDIA DALI's CPU operators on the batch where DALI is installed (skipped
+otherwise; the ImageNet pipeline only). Each row gives images/s, the ratio gpuaug/peer, and for the torch libraries the kernels,
 host syncs and MB written per image counted by benchmarks/opcount.py. A table is printed and a JSON
 and a CSV file are written with the device, library versions and date.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -32,7 +35,7 @@ from .specs import Inputs, all_benches
 RETAIN_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(1 << 32), "MALLOC_TRIM_THRESHOLD_": str(1 << 36)}
 
 LIBS = ["gpuaug", "gpuaug compiled", "kornia", "kornia compiled", "torchvision loop",
-        "torchvision batch*", "albumentations"]
+        "torchvision batch*", "albumentations", "dali"]
 
 
 def make_inputs(batch: int, size: int, device: torch.device, input_size: int | None = None) -> Inputs:
@@ -71,13 +74,20 @@ def time_call(fn, device: torch.device, min_time: float, max_calls: int = 200) -
 
 def versions() -> dict:
     out = {"python": platform.python_version(), "torch": torch.__version__}
-    for name in ("gpuaug", "kornia", "torchvision", "albumentations", "cv2"):
+    for name in ("gpuaug", "kornia", "torchvision", "albumentations", "cv2", "nvidia.dali"):
         try:
-            module = __import__(name)
-            out[name] = getattr(module, "__version__", "?")
+            module = importlib.import_module(name)
+            out[name.removeprefix("nvidia.")] = getattr(module, "__version__", "?")
         except ImportError:
-            out[name] = None
+            out[name.removeprefix("nvidia.")] = None
     return out
+
+
+def dali_installed() -> bool:
+    try:
+        return importlib.util.find_spec("nvidia.dali") is not None
+    except ModuleNotFoundError:  # no "nvidia" package at all
+        return False
 
 
 def device_name(device: torch.device) -> str:
@@ -118,6 +128,7 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
         builders = {
             "gpuaug": bench.gpuaug, "kornia": bench.kornia, "torchvision loop": bench.tv_loop,
             "torchvision batch*": bench.tv_batch, "albumentations": bench.albumentations,
+            "dali": bench.dali,
         }
         # one process compiles many modules that share Transform.forward: each job starts from
         # an empty cache, or Dynamo's recompile limit (8) ends the run early
@@ -226,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         libs.insert(1, "gpuaug compiled")
     if not args.compile:
         libs = [lib for lib in libs if not lib.endswith("compiled")]
+    if "dali" in libs and not dali_installed():
+        libs.remove("dali")
+        print("# NVIDIA DALI is not installed: no DALI rows", file=sys.stderr)
     benches = [b for b in all_benches() if args.family in ("all", b.family)]
     if args.only:
         keep = {n.strip() for n in args.only.split(",")}

@@ -3,7 +3,8 @@
 A ``Bench`` holds one builder per library; each builder returns a callable over the prepared inputs
 (so every library sees the same batch in the same run). The torch peers get the same uint8 batch
 (kornia converts it to float inside its timed call, as a user would); albumentations gets the same
-images as HWC numpy arrays, one at a time, on one thread (its own benchmark method).
+images as HWC numpy arrays, one at a time, on one thread (its own benchmark method). NVIDIA DALI,
+where it is installed, gets the same numpy images as one batch for its CPU operators.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class Bench:
     tv_loop: Callable[[int], Callable] | None = None        # torchvision v2, a loop over samples
     tv_batch: Callable[[int], Callable] | None = None       # torchvision v2 on the whole batch (one draw)
     albumentations: Callable[[int], Callable] | None = None
+    dali: Callable[[int], Callable] | None = None          # NVIDIA DALI's CPU operators
     note: str = ""
 
 
@@ -99,6 +101,34 @@ def albu_targets(compose) -> Callable:
     return run
 
 
+# ---- NVIDIA DALI (where installed) -------------------------------------------------------------
+def dali_batch(graph: Callable) -> Callable:
+    """A callable over ``Inputs`` that runs ``graph(images)`` (DALI operators on an HWC uint8
+    batch) as a DALI pipeline of the batch's size on DALI's CPU operators, with as many threads as
+    torch uses, executed synchronously (no prefetching: one call is one batch, as for the other
+    libraries). Built on the first call; the images are fed each call."""
+    from nvidia.dali import fn, pipeline_def, types
+
+    pipes = {}
+
+    def run(x):
+        if x.image.device.type != "cpu":
+            raise NotImplementedError("the DALI rows use DALI's CPU operators (not written for GPU)")
+        batch = len(x.numpy_images)
+        if batch not in pipes:
+            @pipeline_def(batch_size=batch, num_threads=torch.get_num_threads(), device_id=None,
+                          seed=0, enable_conditionals=True, exec_pipelined=False, exec_async=False,
+                          prefetch_queue_depth=1)
+            def pipe():
+                return graph(fn.external_source(name="images", layout="HWC", dtype=types.UINT8))
+            pipes[batch] = pipe()
+            pipes[batch].build()
+        pipes[batch].feed_input("images", x.numpy_images)
+        (out,) = pipes[batch].run()
+        return out
+    return run
+
+
 # ---------------------------------------------------------------------------------------------
 # Pipelines
 # ---------------------------------------------------------------------------------------------
@@ -153,6 +183,29 @@ def _pipelines() -> list[Bench]:
             Alb.GaussianBlur(blur_limit=(7, 7), sigma_limit=(0.1, 2.0), p=0.5),
             Alb.Normalize(MEAN, STD)]))
 
+    def d_imagenet(size):
+        from nvidia.dali import fn, types
+
+        def graph(x):
+            x = fn.random_resized_crop(x, size=(size, size), random_area=(0.08, 1.0),
+                                       random_aspect_ratio=(3 / 4, 4 / 3), num_attempts=10,
+                                       interp_type=types.INTERP_LINEAR, antialias=False)
+            x = fn.flip(x, horizontal=fn.random.coin_flip(probability=0.5))
+            # ColorJitter p=0.8 as neutral factors for the skipped samples. DALI's color_twist is
+            # one 3x3 colour matrix (YIQ hue rotation), in a fixed order, clipped once: cheaper
+            # than a per-sample order of four clipped HSV/gray steps (not like-for-like)
+            on = fn.cast(fn.random.coin_flip(probability=0.8), dtype=types.FLOAT)
+
+            def factor(low, high, neutral):
+                return neutral + on * (fn.random.uniform(range=(low, high)) - neutral)
+            x = fn.color_twist(x, brightness=factor(0.6, 1.4, 1.0), contrast=factor(0.6, 1.4, 1.0),
+                               saturation=factor(0.6, 1.4, 1.0), hue=factor(-36.0, 36.0, 0.0))
+            if fn.random.coin_flip(probability=0.5):
+                x = fn.gaussian_blur(x, window_size=7, sigma=fn.random.uniform(range=(0.1, 2.0)))
+            return fn.crop_mirror_normalize(x, dtype=types.FLOAT, output_layout="CHW",
+                                            mean=[255 * m for m in MEAN], std=[255 * s for s in STD])
+        return dali_batch(graph)
+
     def k_geometric(size):
         K = _kornia()
         return kornia_image(K.AugmentationSequential(
@@ -193,7 +246,7 @@ def _pipelines() -> list[Bench]:
     return [
         Bench("ImageNet pipeline", "pipeline", lambda s: gpuaug_image(imagenet_pipeline(s)),
               k_imagenet, lambda s: tv_loop(tv_imagenet(s)), lambda s: tv_batch(tv_imagenet(s)),
-              a_imagenet),
+              a_imagenet, d_imagenet),
         Bench("geometric chain", "pipeline", lambda s: gpuaug_image(geometric_chain(s)),
               k_geometric, lambda s: tv_loop(tv_geometric(s)), lambda s: tv_batch(tv_geometric(s)),
               a_geometric),

@@ -44,3 +44,30 @@ def test_bench_rounds_interleave_libraries_and_keep_the_median(tmp_path):
         rounds = row["images_per_s_rounds"]
         assert len(rounds) == 3 and all(r > 0 for r in rounds)
         assert row["images_per_s"] == sorted(rounds)[1]
+
+
+def test_bench_dali_rows_only_where_dali_is_installed(tmp_path):
+    from benchmarks.run import dali_installed
+    data = _bench(tmp_path, "--libs", "gpuaug,dali", "--no-counts")
+    libs = {row["lib"] for row in data["rows"]}
+    assert libs == ({"gpuaug", "dali"} if dali_installed() else {"gpuaug"})
+    assert (data["meta"]["versions"]["dali"] is not None) == dali_installed()
+
+
+def test_dali_imagenet_pipeline_normalises_like_ours():
+    """DALI's rows run the same steps: one output per image, normalised with the same mean and
+    std (channel means of the batch agree with gpuaug's to well within one std; a 0-1 vs 0-255
+    slip in either would put them tens of stds apart)."""
+    import pytest
+    import torch
+    from benchmarks.run import dali_installed, make_inputs
+    from benchmarks.specs import all_benches
+    if not dali_installed():
+        pytest.skip("NVIDIA DALI is not installed")
+    bench = next(b for b in all_benches() if b.name == "ImageNet pipeline")
+    inputs = make_inputs(16, 64, torch.device("cpu"), input_size=73)
+    torch.manual_seed(0)  # both draws fixed (DALI's pipeline has seed=0)
+    ours = bench.gpuaug(64)(inputs)
+    theirs = torch.as_tensor(bench.dali(64)(inputs).as_array())
+    assert theirs.shape == ours.shape == (16, 3, 64, 64) and theirs.dtype == torch.float32
+    assert torch.allclose(theirs.mean((0, 2, 3)), ours.mean((0, 2, 3)), atol=0.3)
