@@ -185,3 +185,16 @@ def test_skipped_crops_are_not_read_as_whole_pixels():
     out, skipped = out["image"], ~out["params"]["apply"]
     assert skipped.any() and (~skipped).any()
     assert torch.equal(out[skipped], resized[skipped])
+
+
+def test_closed_form_inverse_matches_numpy_and_zeroes_singular_matrices():
+    import numpy as np
+    from gpuaug.core import geometry
+    gen = torch.Generator().manual_seed(3)
+    m = torch.randn(64, 3, 3, dtype=torch.float64, generator=gen)
+    m[0] = 0.0
+    m[1, 2] = 0.0                                   # rank 2: a zero row
+    ours = geometry.inverse(m)
+    assert torch.equal(ours[:2], torch.zeros(2, 3, 3, dtype=torch.float64))
+    np.testing.assert_allclose(ours[2:].numpy(), np.linalg.inv(m[2:].numpy()), rtol=1e-9, atol=1e-9)
+    assert geometry.inverse(m.float()).dtype == torch.float32

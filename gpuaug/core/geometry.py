@@ -122,24 +122,23 @@ _ADJ_A = (4, 2, 1, 5, 0, 2, 3, 1, 0)
 _ADJ_B = (8, 7, 5, 6, 8, 3, 7, 6, 4)
 _ADJ_C = (5, 1, 2, 3, 2, 0, 4, 0, 1)
 _ADJ_D = (7, 8, 4, 8, 6, 5, 6, 7, 3)
+_ADJ_ABCD = _ADJ_A + _ADJ_B + _ADJ_C + _ADJ_D
 
 
 def inverse(m: Tensor) -> Tensor:
     """Closed-form inverse of (…, 3, 3) matrices: no solver, no host sync, fuses under compile
-    (all nine cofactors from four index gathers).
+    (all nine cofactors from one index gather).
 
     A singular matrix gives a zero matrix (every destination pixel then reads the source origin)
     rather than inf/NaN.
     """
     flat = m.reshape(*m.shape[:-2], 9)
-
-    def pick(index):
-        return flat.index_select(-1, constants.constant(index, flat, torch.int64))
-
-    adj = pick(_ADJ_A) * pick(_ADJ_B) - pick(_ADJ_C) * pick(_ADJ_D)        # adjugate, row-major
+    p = flat.index_select(-1, constants.constant(_ADJ_ABCD, flat, torch.int64)).unflatten(-1, (4, 9))
+    adj = p[..., 0, :] * p[..., 1, :] - p[..., 2, :] * p[..., 3, :]       # adjugate, row-major
     det = (flat[..., 0:3] * adj[..., 0:9:3]).sum(-1, keepdim=True)        # row 0 . column 0
-    safe = torch.where(det == 0, torch.ones_like(det), det)
-    return torch.where(det == 0, torch.zeros_like(adj), adj / safe).reshape(m.shape)
+    singular = det == 0
+    zero, one = (constants.scalar(v, det.device, det.dtype) for v in (0.0, 1.0))
+    return torch.where(singular, zero, adj / torch.where(singular, one, det)).reshape(m.shape)
 
 
 def edge_matrix(m: Tensor) -> Tensor:
