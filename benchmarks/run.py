@@ -34,6 +34,19 @@ from .specs import Inputs, all_benches
 # such cost. PyTorch's CPU tuning guide suggests jemalloc/tcmalloc for the same reason.
 RETAIN_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(1 << 32), "MALLOC_TRIM_THRESHOLD_": str(1 << 36)}
 
+
+def restart_retaining_heap(python_args: list[str]) -> None:
+    """Run ``python *python_args`` again in this process's place with RETAIN_MALLOC set (glibc
+    reads it at start-up); return at once where it is already set."""
+    if any(os.environ.get(k) != v for k, v in RETAIN_MALLOC.items()):
+        os.environ.update(RETAIN_MALLOC)
+        os.execv(sys.executable, [sys.executable, *python_args])
+
+
+def allocator_label() -> str:
+    return " ".join(f"{k}={os.environ[k]}" for k in RETAIN_MALLOC if k in os.environ) or "default"
+
+
 LIBS = ["gpuaug", "gpuaug compiled", "kornia", "kornia compiled", "torchvision loop",
         "torchvision batch*", "albumentations", "dali"]
 
@@ -227,9 +240,8 @@ def main(argv: list[str] | None = None) -> int:
                              "on fresh buffers; see RETAIN_MALLOC)")
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
-    if args.allocator == "retain" and any(os.environ.get(k) != v for k, v in RETAIN_MALLOC.items()):
-        os.environ.update(RETAIN_MALLOC)  # glibc reads these at start-up: start again
-        os.execv(sys.executable, [sys.executable, "-m", "gpuaug", "bench", *argv])
+    if args.allocator == "retain":
+        restart_retaining_heap(["-m", "gpuaug", "bench", *argv])
 
     device = torch.device(args.device)
     libs = [lib for lib in args.libs.split(",") if lib]
@@ -254,8 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                counts=not args.no_counts, rounds=args.rounds)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
             "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv),
-            "allocator": " ".join(f"{k}={os.environ[k]}" for k in RETAIN_MALLOC if k in os.environ)
-                         or "default",
+            "allocator": allocator_label(),
             "note": "torchvision batch* draws one set of parameters for the whole batch: not like-for-like"}
     print(f"# {meta['device']} | {meta['date']} | allocator {meta['allocator']} | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
     print(format_table(rows))

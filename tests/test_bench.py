@@ -71,3 +71,16 @@ def test_dali_imagenet_pipeline_normalises_like_ours():
     theirs = torch.as_tensor(bench.dali(64)(inputs).as_array())
     assert theirs.shape == ours.shape == (16, 3, 64, 64) and theirs.dtype == torch.float32
     assert torch.allclose(theirs.mean((0, 2, 3)), ours.mean((0, 2, 3)), atol=0.3)
+
+
+def test_sub_batch_study_prints_one_row_per_mode():
+    env = {k: v for k, v in os.environ.items() if k not in RETAIN_MALLOC}
+    done = subprocess.run([sys.executable, "-m", "benchmarks.sub_batches", "--batch", "2", "--sizes",
+                           "1,2", "--size", "32", "--rounds", "1", "--calls", "1"],
+                          cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert lines[0] == "| mode | 1 per call | 2 per call |"
+    rows = {line.split(" | ")[0]: line for line in lines[1:]}
+    assert set(rows) == {"| eager img/s", "| compiled img/s"}
+    for line in rows.values():
+        assert all(float(cell.replace(",", "")) > 0 for cell in line.strip("| ").split(" | ")[1:])
