@@ -33,18 +33,24 @@ from .specs import Inputs, all_benches
 # arithmetic of most transforms, for every torch library alike); CUDA's caching allocator has no
 # such cost. PyTorch's CPU tuning guide suggests jemalloc/tcmalloc for the same reason.
 RETAIN_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(1 << 32), "MALLOC_TRIM_THRESHOLD_": str(1 << 36)}
+# PyTorch's own switch: its CPU allocator aligns large blocks to 2 MB and asks for transparent huge
+# pages, so a fresh buffer page-faults once per 2 MB instead of once per 4 kB
+HUGE_PAGES = {"THP_MEM_ALLOC_ENABLE": "1"}
+ALLOCATORS = {"default": {}, "retain": RETAIN_MALLOC, "thp": HUGE_PAGES}
 
 
-def restart_retaining_heap(python_args: list[str]) -> None:
-    """Run ``python *python_args`` again in this process's place with RETAIN_MALLOC set (glibc
-    reads it at start-up); return at once where it is already set."""
-    if any(os.environ.get(k) != v for k, v in RETAIN_MALLOC.items()):
-        os.environ.update(RETAIN_MALLOC)
+def restart_with_allocator(name: str, python_args: list[str]) -> None:
+    """Run ``python *python_args`` again in this process's place with allocator ``name``'s
+    environment set (glibc and PyTorch read it at start-up); return at once where it is set."""
+    settings = ALLOCATORS[name]
+    if any(os.environ.get(k) != v for k, v in settings.items()):
+        os.environ.update(settings)
         os.execv(sys.executable, [sys.executable, *python_args])
 
 
 def allocator_label() -> str:
-    return " ".join(f"{k}={os.environ[k]}" for k in RETAIN_MALLOC if k in os.environ) or "default"
+    keys = [k for settings in ALLOCATORS.values() for k in settings if k in os.environ]
+    return " ".join(f"{k}={os.environ[k]}" for k in keys) or "default"
 
 
 LIBS = ["gpuaug", "gpuaug compiled", "kornia", "kornia compiled", "torchvision loop",
@@ -235,13 +241,13 @@ def main(argv: list[str] | None = None) -> int:
                              "median round (steadier ratios on a machine whose speed drifts)")
     parser.add_argument("--no-counts", action="store_true", help="skip the op counts")
     parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON and CSV files")
-    parser.add_argument("--allocator", choices=("default", "retain"), default="default",
+    parser.add_argument("--allocator", choices=tuple(ALLOCATORS), default="default",
                         help="retain: restart with glibc's heap kept between calls (no page faults "
-                             "on fresh buffers; see RETAIN_MALLOC)")
+                             "on fresh buffers; see RETAIN_MALLOC); thp: restart with PyTorch's "
+                             "huge-page allocation (THP_MEM_ALLOC_ENABLE=1)")
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
-    if args.allocator == "retain":
-        restart_retaining_heap(["-m", "gpuaug", "bench", *argv])
+    restart_with_allocator(args.allocator, ["-m", "gpuaug", "bench", *argv])
 
     device = torch.device(args.device)
     libs = [lib for lib in args.libs.split(",") if lib]

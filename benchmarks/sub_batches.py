@@ -1,13 +1,14 @@
 """A CPU study: the ImageNet pipeline on one batch of B images, called on sub-batches of k images
 (B / k calls), eager and compiled, timed in turn round after round.
 
-    python -m benchmarks.sub_batches --batch 32 --sizes 1,4,8,32 --rounds 3 [--allocator retain]
+    python -m benchmarks.sub_batches --batch 32 --sizes 1,4,8,32 --rounds 3 [--allocator retain|thp]
 
 Two effects move these figures. The allocator: a call allocates its intermediate images afresh
 (a compiled graph's buffers, 19 MB each for 32 images of 224 px in float32), and glibc hands
 large freed blocks back to the system, so the next call page-faults them in again; small calls'
 buffers stay in the heap. ``--allocator retain`` (glibc told to keep freed memory, as in
-``python -m gpuaug bench``) removes that effect and leaves the second: the cache, as each op is
+``python -m gpuaug bench``) removes that effect, ``--allocator thp`` (PyTorch's huge-page
+allocation) makes it smaller, and either leaves the second: the cache, as each op is
 one loop over the call's whole batch and a small call's intermediates stay in the L2 cache between
 loops. On a GPU neither applies: pass the whole batch (launches and the seeded draws' call counter
 are per call).
@@ -20,7 +21,7 @@ import time
 
 import torch
 
-from .run import allocator_label, device_name, make_inputs, restart_retaining_heap
+from .run import ALLOCATORS, allocator_label, device_name, make_inputs, restart_with_allocator
 from .specs import imagenet_pipeline
 
 
@@ -31,10 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=7, help="timed batches per round and case")
-    parser.add_argument("--allocator", choices=("default", "retain"), default="default")
+    parser.add_argument("--allocator", choices=tuple(ALLOCATORS), default="default")
     args = parser.parse_args(argv)
-    if args.allocator == "retain":
-        restart_retaining_heap(["-m", "benchmarks.sub_batches", *(sys.argv[1:] if argv is None else argv)])
+    restart_with_allocator(args.allocator, ["-m", "benchmarks.sub_batches",
+                                            *(sys.argv[1:] if argv is None else argv)])
     subs = [int(k) for k in args.sizes.split(",")]
     if any(args.batch % k for k in subs):
         parser.error(f"every sub-batch size must divide --batch {args.batch}, got {subs}")

@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.run import RETAIN_MALLOC
+from benchmarks.run import ALLOCATORS, HUGE_PAGES, RETAIN_MALLOC
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _bench(tmp_path, *extra):
-    env = {k: v for k, v in os.environ.items() if k not in RETAIN_MALLOC}
+    env = {k: v for k, v in os.environ.items() if not any(k in a for a in ALLOCATORS.values())}
     subprocess.run([sys.executable, "-m", "gpuaug", "bench", "--family", "pipeline", "--only",
                     "ImageNet pipeline", "--batch", "2", "--size", "32", "--libs", "gpuaug",
                     "--min-time", "0.01", "--out", str(tmp_path), *extra],
@@ -34,6 +34,11 @@ def test_bench_retain_allocator_restarts_with_glibc_settings(tmp_path):
     for key, value in RETAIN_MALLOC.items():
         assert f"{key}={value}" in data["meta"]["allocator"]
     assert "--allocator retain" in data["meta"]["command"]
+
+
+def test_bench_thp_allocator_restarts_with_pytorch_huge_pages(tmp_path):
+    data = _bench(tmp_path, "--allocator", "thp", "--no-counts")
+    assert data["meta"]["allocator"] == " ".join(f"{k}={v}" for k, v in HUGE_PAGES.items())
 
 
 def test_bench_rounds_interleave_libraries_and_keep_the_median(tmp_path):
@@ -74,7 +79,7 @@ def test_dali_imagenet_pipeline_normalises_like_ours():
 
 
 def test_sub_batch_study_prints_one_row_per_mode():
-    env = {k: v for k, v in os.environ.items() if k not in RETAIN_MALLOC}
+    env = {k: v for k, v in os.environ.items() if not any(k in a for a in ALLOCATORS.values())}
     done = subprocess.run([sys.executable, "-m", "benchmarks.sub_batches", "--batch", "2", "--sizes",
                            "1,2", "--size", "32", "--rounds", "1", "--calls", "1"],
                           cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
