@@ -69,15 +69,21 @@ def seed_words(seed: int) -> tuple[int, int]:
 _STEPS = (0x9E3779B9, 0x7F4A7C15)
 
 
-def seeded_key(seed: int, counter: Tensor) -> Tensor:
-    """The (2,) int64 key of call ``counter`` (a 0-d int64 tensor): three small ops, no host copy.
+def seed_tensor(seed: int) -> Tensor:
+    """``seed_words(seed)`` as a (2,) int64 tensor, for a module to keep as a buffer (under
+    torch.compile a buffer is an input, where an int attribute may become a symbol)."""
+    return torch.tensor(seed_words(seed), dtype=torch.int64)
+
+
+def seeded_key(seed: int | Tensor, counter: Tensor) -> Tensor:
+    """The (2,) int64 key of call ``counter`` (a 0-d int64 tensor) under ``seed`` (an int, or
+    its ``seed_tensor`` on the counter's device): three small ops, no host copy.
 
     It is linear in the counter; the bank hashes twice after mixing it in, and the grid it is
     mixed into is itself pre-hashed, so keys of different calls give unrelated draws.
     """
-    words = seed_words(seed)
     steps = _const((_STEPS[0], _STEPS[1]), counter.device)
-    offsets = _const(words, counter.device)
+    offsets = seed if isinstance(seed, Tensor) else _const(seed_words(seed), counter.device)
     return (counter * steps + offsets) & MASK32
 
 

@@ -165,9 +165,8 @@ class State:
             state_masks[name] = _Mask(m, had_channels, single, as_list)
         state = cls(batch, device, size, bbox_params, keypoint_params, fuse)
         state.images, state.image_info = state_images, info
-        first = next(iter(state_images.values()), None)
-        if first is not None:
-            state.max_value = max_value(first.dtype)
+        if state_images:  # (next() with a default does not compile under torch 2.4's Dynamo)
+            state.max_value = max_value(next(iter(state_images.values())).dtype)
         state.masks = state_masks
         for name, value in data.items():
             kind = kinds[name]

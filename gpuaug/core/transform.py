@@ -19,22 +19,61 @@ import torch
 from torch import Tensor, nn
 
 from . import constants, geometry
-from .random import Random, seeded_key
+from .random import Random, seed_tensor, seeded_key
 from .state import TARGET_KINDS, State
 from .targets import BboxParams, KeypointParams
 from .validation import (check_int, check_p, parse_border, parse_fill, parse_interpolation)
 
-class Params(dict):
-    """Sampled parameters: a dict of (B, ...) tensors that also knows its batch and device."""
+class Params:
+    """Sampled parameters: a mapping of names to (B, ...) tensors that also knows its batch and
+    device. Not a ``dict`` subclass: torch 2.4's Dynamo cannot build one inside a graph; it reads
+    like one (``[]``, ``in``, ``get``, ``keys`` / ``values`` / ``items``, ``len``, iteration,
+    ``dict(params)``)."""
 
-    batch_size: int = 0
-    device: torch.device = torch.device("cpu")
+    def __init__(self, values=(), batch_size: int = 0, device=None):
+        self.data = dict(values)
+        self.batch_size = batch_size
+        self.device = torch.device("cpu") if device is None else torch.device(device)
 
     @classmethod
-    def of(cls, values: dict, batch_size: int, device) -> "Params":
-        out = values if isinstance(values, cls) else cls(values)
-        out.batch_size, out.device = batch_size, torch.device(device)
-        return out
+    def of(cls, values, batch_size: int, device) -> "Params":
+        if isinstance(values, cls):
+            values.batch_size, values.device = batch_size, torch.device(device)
+            return values
+        return cls(values.items(), batch_size, device)
+
+    def __getitem__(self, name: str):
+        return self.data[name]
+
+    def __setitem__(self, name: str, value) -> None:
+        self.data[name] = value
+
+    def __contains__(self, name) -> bool:
+        return name in self.data
+
+    def __iter__(self):
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __eq__(self, other) -> bool:
+        return self.data == (other.data if isinstance(other, Params) else other)
+
+    def __repr__(self) -> str:
+        return f"Params({self.data!r})"
+
+    def get(self, name: str, default=None):
+        return self.data.get(name, default)
+
+    def keys(self):
+        return self.data.keys()
+
+    def values(self):
+        return self.data.values()
+
+    def items(self):
+        return self.data.items()
 
     def like(self) -> Tensor:
         """A (B,) float64 zero view on the batch's device (shape and device for the matrix
@@ -74,9 +113,20 @@ class Transform(nn.Module):
         super().__init__()
         self.p = check_p(p)
         self.same_on_batch = bool(same_on_batch)
-        self.seed = None if seed is None else check_int(seed, "seed", low=0)
-        if self.seed is not None:
-            self.register_buffer("_calls", torch.zeros((), dtype=torch.int64), persistent=False)
+        self.seed = seed
+
+    @property
+    def seed(self) -> int | None:
+        return self._seed
+
+    @seed.setter
+    def seed(self, value: int | None) -> None:
+        self._seed = None if value is None else check_int(value, "seed", low=0)
+        if self._seed is not None:
+            if "_calls" not in self._buffers:
+                self.register_buffer("_calls", torch.zeros((), dtype=torch.int64), persistent=False)
+            self.register_buffer("_seed_words", seed_tensor(self._seed).to(self._calls.device),
+                                 persistent=False)
 
     # ---- the subclass API ---------------------------------------------------------------
     def sample(self, rng: Random, batch_size: int, image_size: tuple[int, int]) -> Params:
@@ -94,10 +144,11 @@ class Transform(nn.Module):
         """This transform's source of draws: its own seeded stream when it has a seed."""
         if self.seed is None:
             return rng.shared(self.same_on_batch)
-        calls = self._calls
+        calls, words = self._calls, self._seed_words
         if calls.device != rng.device:
             calls = self._calls = calls.to(rng.device)
-        key = seeded_key(self.seed, calls)
+            words = self._seed_words = words.to(rng.device)
+        key = seeded_key(words, calls)
         calls.add_(1)
         return Random(rng.batch_size, rng.device, key, self.same_on_batch)
 
@@ -164,8 +215,15 @@ class PixelTransform(Transform):
     are, without the round trip through float.
     """
 
-    identity_params: ClassVar[dict[str, float] | None] = None
+    # declared as a dict {name: neutral value}; kept as (name, value) pairs (__init_subclass__)
+    identity_params: ClassVar[dict[str, float] | tuple[tuple[str, float], ...] | None] = None
     uint8_kernel: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # torch 2.4's Dynamo cannot read a dict class attribute; it reads a tuple
+        if isinstance(cls.__dict__.get("identity_params"), dict):
+            cls.identity_params = tuple(cls.identity_params.items())
 
     def _images(self, state) -> dict[str, Tensor]:
         """The images this transform reads: uint8 as they are when it has a uint8 kernel and
@@ -184,8 +242,8 @@ class PixelTransform(Transform):
         apply = combine_masks(params.get("apply"), mask)
         effective = params
         if apply is not None and self.identity_params is not None:
-            effective = dict(params)
-            for name, neutral in self.identity_params.items():
+            effective = Params(params.items(), params.batch_size, params.device)
+            for name, neutral in self.identity_params:
                 value = params[name]
                 keep = apply.view(-1, *([1] * (value.dim() - 1)))
                 neutral = constants.constant((neutral,), value, shape=())  # cached: no fill

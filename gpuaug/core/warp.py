@@ -697,8 +697,15 @@ class Resampler:
 
 def _canvas(h: int, w: int) -> tuple[int, int] | None:
     """Power-of-two (height, width) >= (h, w), if its area is at most twice the image's."""
-    gh, gw = 1 << (h - 1).bit_length(), 1 << (w - 1).bit_length()
+    gh, gw = _power_of_two_at_least(h), _power_of_two_at_least(w)
     return (gh, gw) if gh * gw <= 2 * h * w else None
+
+
+def _power_of_two_at_least(n: int) -> int:
+    out = 1
+    while out < n:  # (not int.bit_length: torch 2.4's Dynamo cannot call it)
+        out *= 2
+    return out
 
 
 def _on_canvas(image: Tensor, gh: int, gw: int, padding: str) -> Tensor:

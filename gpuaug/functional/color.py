@@ -1081,10 +1081,11 @@ def _clahe_tables(size: tuple[int, int], grid: tuple[int, int], like: Tensor) ->
     rows / columns and the tile of each of its pixels; per output pixel its two tile rows /
     columns and interpolation weights, float32 computed as OpenCV computes them."""
     return constants.cached(("clahe", tuple(size), tuple(grid), like.device),
-                            lambda: _make_clahe_tables(size, grid, like))
+                            lambda: _make_clahe_tables(tuple(size), tuple(grid), like.device))
 
 
-def _make_clahe_tables(size: tuple[int, int], grid: tuple[int, int], like: Tensor) -> dict:
+@torch.compiler.assume_constant_result  # numpy at trace time, its tables graph constants
+def _make_clahe_tables(size: tuple[int, int], grid: tuple[int, int], device: torch.device) -> dict:
     import numpy as np
 
     h, w = size
@@ -1113,7 +1114,7 @@ def _make_clahe_tables(size: tuple[int, int], grid: tuple[int, int], like: Tenso
 
     def put(a, dtype, shape=None):
         t = torch.from_numpy(np.ascontiguousarray(a)).to(dtype)
-        return (t if shape is None else t.reshape(shape)).to(like.device)
+        return (t if shape is None else t.reshape(shape)).to(device)
 
     i64, f32 = torch.int64, torch.float32
     out = dict(rows=put(np.array([fold(i, h) for i in range(ph)]), i64),

@@ -74,6 +74,7 @@ def _linear_taps(n_in: int, n_out: int) -> tuple[tuple, tuple, tuple, tuple]:
     return taps
 
 
+@torch.compiler.assume_constant_result  # numpy at trace time, Python numbers in the graph
 def _compute_taps(n_in: int, n_out: int) -> tuple[tuple, tuple, tuple, tuple]:
     scale = n_in / n_out
     i0, i1, w0, w1 = [], [], [], []

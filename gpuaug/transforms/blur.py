@@ -334,7 +334,7 @@ class GaussianBlur(PixelTransform):
         self._size = max(size, 1)
         self._static_size = lo == hi and lo > 0  # one kernel size for every sample
         if self._static_size:  # skipped samples: sigma 0 (a delta) instead of a 1-tap kernel
-            self.identity_params = {"sigma": 0.0}
+            self.identity_params = (("sigma", 0.0),)  # (name, value) pairs, as the class's
 
     def sample(self, rng, batch_size, image_size):
         sigma = rng.uniform(*self.sigma_limit)

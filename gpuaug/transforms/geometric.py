@@ -443,15 +443,15 @@ class _MaxSize(_AreaForDownscale, GeometricTransform):
                                      for i, v in enumerate(max_size_hw))
         self._init_area(area_for_downscale)
 
-    # ---- the scale rule (subclasses set _side and _fit: max/min) ----------------------------
+    # ---- the scale rule (subclasses set _longest) --------------------------------------------
     def _hw_scale(self, h, w):
         mh, mw = self.max_size_hw
-        if mh is not None and mw is not None:
-            return self._fit(mh / h, mw / w)
+        if mh is not None and mw is not None:  # longest: both sides fit; smallest: both cover
+            return min(mh / h, mw / w) if self._longest else max(mh / h, mw / w)
         return mh / h if mh is not None else mw / w
 
     def _scale(self, max_size: int, h: int, w: int) -> float:
-        return max_size / self._side(h, w)
+        return max_size / (max(h, w) if self._longest else min(h, w))
 
     @staticmethod
     def _new_size(h: int, w: int, scale: float) -> tuple[int, int]:
@@ -521,7 +521,7 @@ class _MaxSize(_AreaForDownscale, GeometricTransform):
         stage1 = geometry.resize(size, frame, like=params.like())
         stage2 = full @ geometry.inverse(stage1)
         settings = self._settings_for(size)
-        settings.update(border=None)
+        settings["border"] = None
         fuse, state.fuse = state.fuse, True
         state.add_geometry(stage1, frame, **settings)
         # the smallest content box shrinks further than the frames alone say (INTER_AREA taps)
@@ -562,8 +562,7 @@ class LongestMaxSize(_MaxSize):
         scale: (B,) float64, the drawn factor (only with a sequence ``max_size``).
     """
 
-    _side = staticmethod(max)      # the side that max_size sets
-    _fit = staticmethod(min)       # how max_size_hw's two factors combine
+    _longest = True                # max_size sets the longest side; max_size_hw: both fit
 
 
 class SmallestMaxSize(_MaxSize):
@@ -587,8 +586,7 @@ class SmallestMaxSize(_MaxSize):
         scale: (B,) float64, the drawn factor (only with a sequence ``max_size``).
     """
 
-    _side = staticmethod(min)      # the side that max_size sets
-    _fit = staticmethod(max)       # how max_size_hw's two factors combine
+    _longest = False               # max_size sets the smallest side; max_size_hw: both cover
 
 
 _POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")
