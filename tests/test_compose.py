@@ -313,3 +313,19 @@ def test_fused_chain_is_one_interpolation_and_close_to_step_by_step():
         assert (steps[i] - ref).abs().mean() > (fused[i] - ref).abs().mean()
     diff = (fused - steps).abs()
     assert diff.mean() < 3.0
+
+
+def test_returned_params_read_like_dicts_and_replay_from_plain_dicts():
+    """A transform's params are a Params mapping (not a dict subclass, for torch 2.4's Dynamo):
+    dict operations work on it, and a plain-dict copy with a value changed by hand replays."""
+    aug = A.Compose([Add(1.0), A.HorizontalFlip(p=0.5)], seed=3)
+    x = torch.zeros(4, 3, 5, 6)
+    out = aug(image=x, return_params=True)
+    add = out["params"]["transforms"][0]
+    assert set(add) == set(add.keys()) == {"value", "apply"} and len(add) == 2 and "value" in add
+    assert add.get("missing") is None and add == dict(add) and add.copy() == add
+    plain = {"apply": out["params"]["apply"],
+             "transforms": [dict(p) for p in out["params"]["transforms"]]}
+    plain["transforms"][0]["value"] = torch.full((4,), 2.0)
+    again = aug(image=x, params=plain)
+    assert torch.equal(again["image"], out["image"] + 1.0)

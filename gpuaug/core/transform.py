@@ -27,8 +27,8 @@ from .validation import (check_int, check_p, parse_border, parse_fill, parse_int
 class Params:
     """Sampled parameters: a mapping of names to (B, ...) tensors that also knows its batch and
     device. Not a ``dict`` subclass: torch 2.4's Dynamo cannot build one inside a graph; it reads
-    like one (``[]``, ``in``, ``get``, ``keys`` / ``values`` / ``items``, ``len``, iteration,
-    ``dict(params)``)."""
+    and writes like one (``[]``, ``in``, ``get``, ``keys`` / ``values`` / ``items``, ``len``,
+    iteration, ``del``, ``pop``, ``update``, ``copy``, ``==``, ``dict(params)``)."""
 
     def __init__(self, values=(), batch_size: int = 0, device=None):
         self.data = dict(values)
@@ -74,6 +74,18 @@ class Params:
 
     def items(self):
         return self.data.items()
+
+    def __delitem__(self, name: str) -> None:
+        del self.data[name]
+
+    def pop(self, name: str, *default):
+        return self.data.pop(name, *default)
+
+    def update(self, other=(), **values) -> None:
+        self.data.update(other, **values)
+
+    def copy(self) -> "Params":
+        return Params(self.data.items(), self.batch_size, self.device)
 
     def like(self) -> Tensor:
         """A (B,) float64 zero view on the batch's device (shape and device for the matrix
