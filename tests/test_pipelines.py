@@ -58,3 +58,15 @@ def test_imagenet_pipeline_compiles_at_batch_one():
     eager, compiled = imagenet(seed=6, size=64), torch.compile(imagenet(seed=6, size=64), fullgraph=True)
     a, b = eager(x), compiled(x)
     assert torch.allclose(a, b, atol=1e-4, rtol=0), (a - b).abs().max()
+
+
+def test_channels_last_input_gives_channels_last_output_with_the_same_values():
+    """A DataLoader's (B, H, W, C) batch permuted to (B, C, H, W) is channels-last: the pipeline
+    keeps that memory format (SPEC: outputs keep the input's format) and its values."""
+    x = batch(4, side=96)
+    cl = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+    assert cl.is_contiguous(memory_format=torch.channels_last) and not cl.is_contiguous()
+    ours = imagenet(seed=9, size=64)(cl)
+    ref = imagenet(seed=9, size=64)(x)
+    assert ours.is_contiguous(memory_format=torch.channels_last)
+    assert torch.equal(ours, ref)
