@@ -5,9 +5,10 @@ uint8 batch in the same process: gpuaug eager (and compiled with --compile), kor
 torchvision v2 per sample (a loop: per-sample randomness like the others) and on the whole batch
 (one draw for the batch: not like-for-like, labelled so), albumentations one image at a time on
 one thread, and NVIDIA DALI's CPU operators on the batch where DALI is installed (skipped
-otherwise; the ImageNet pipeline only). Each row gives images/s, the ratio gpuaug/peer, and for the torch libraries the kernels,
-host syncs and MB written per image counted by benchmarks/opcount.py. A table is printed and a JSON
-and a CSV file are written with the device, library versions and date.
+otherwise; the ImageNet pipeline only). Each row gives images/s, the ratio gpuaug/peer, and for
+the torch libraries the kernels, host syncs and MB written per image counted by
+benchmarks/opcount.py. A table is printed and a JSON and a CSV file are written with the device,
+library versions and date.
 """
 from __future__ import annotations
 
@@ -94,11 +95,11 @@ def time_call(fn, device: torch.device, min_time: float, max_calls: int = 200) -
 def versions() -> dict:
     out = {"python": platform.python_version(), "torch": torch.__version__}
     for name in ("gpuaug", "kornia", "torchvision", "albumentations", "cv2", "nvidia.dali"):
+        key = name.removeprefix("nvidia.")
         try:
-            module = importlib.import_module(name)
-            out[name.removeprefix("nvidia.")] = getattr(module, "__version__", "?")
+            out[key] = getattr(importlib.import_module(name), "__version__", "?")
         except ImportError:
-            out[name.removeprefix("nvidia.")] = None
+            out[key] = None
     return out
 
 

@@ -254,7 +254,7 @@ class PixelTransform(Transform):
         apply = combine_masks(params.get("apply"), mask)
         effective = params
         if apply is not None and self.identity_params is not None:
-            effective = Params(params.items(), params.batch_size, params.device)
+            effective = params.copy()
             for name, neutral in self.identity_params:
                 value = params[name]
                 keep = apply.view(-1, *([1] * (value.dim() - 1)))
