@@ -310,7 +310,7 @@ class Resampler:
         self.source_border = chain.segments[0].border or "replicate"
         self.separable = all(s.axis_aligned and not s.projective for s in chain.segments)
         self.blends: list[_Blend] = []
-        self.index = None
+        self.index = self.uv = None
         if len(chain.segments) == 1 and chain.segments[0].integer:
             self._plan_integer()
         elif self.separable:
@@ -319,8 +319,12 @@ class Resampler:
             self._plan_2d()
 
     # ---- planning: coordinates in the source frame ----------------------------------------
-    def _walk(self, u, v):
-        """Walk destination coordinates back through the segments; handle intermediate borders."""
+    def _walk(self, u, v, uv=None):
+        """Walk destination coordinates back through the segments; handle intermediate borders.
+
+        Separable chains may pass ``uv`` instead of ``u`` and ``v``: x along row 0 and y along
+        row 1 of one (B, 2, L) tensor, walked with one op per step until a border folds the axes
+        apart. Returns (u, v, uv), uv None once the axes are apart (u and v are then its rows)."""
         segments = self.chain.segments
         nearest = self.interpolation in ("nearest", "nearest_exact")
         for index in range(len(segments) - 1, -1, -1):
@@ -330,13 +334,18 @@ class Resampler:
                 m = seg.matrix
                 diag = m.diagonal(dim1=1, dim2=2)[:, :2]       # (B, 2): m00, m11 (a view)
                 inv = diag.reciprocal()
-                u, v = inv[:, :1] * (u - m[:, 0, 2, None]), inv[:, 1:] * (v - m[:, 1, 2, None])
+                if uv is not None:
+                    uv = inv[..., None] * (uv - m[:, :2, 2, None])
+                else:
+                    u, v = inv[:, :1] * (u - m[:, 0, 2, None]), inv[:, 1:] * (v - m[:, 1, 2, None])
                 self._diagonals.append((inv, diag))
             else:
                 inv = geometry.inverse(seg.matrix)
                 u, v = _affine_coords(inv.to(torch.float32), u, v, seg.projective)
             if index == 0 or seg.border is None:
                 continue
+            if uv is not None:
+                u, v, uv = uv[:, 0, :self.out_size[1]], uv[:, 1, :self.out_size[0]], None
             h, w = seg.in_size
             unfolded_u, unfolded_v = u, v
             u, cov_u = fold_coordinate(u, w, seg.border, nearest)
@@ -350,7 +359,9 @@ class Resampler:
             self.blends.append(_Blend(cov[:, None].to(torch.float32), seg.fill, seg.fill_mask,
                                       functools.partial(_inside_2d, unfolded_u, unfolded_v, h, w,
                                                         self.separable)))
-        return u, v
+        if uv is not None:
+            u, v = uv[:, 0, :self.out_size[1]], uv[:, 1, :self.out_size[0]]
+        return u, v, uv
 
     def _plan_integer(self):
         """A map of whole pixels (crops, pads, flips, rot90s, transposes): every output pixel
@@ -383,11 +394,10 @@ class Resampler:
     def _plan_separable(self):
         ho, wo = self.out_size
         dt = geometry.DTYPE
-        x = constants.arange(0, wo, self.device, dt).expand(self.batch_size, wo)
-        y = constants.arange(0, ho, self.device, dt).expand(self.batch_size, ho)
+        xy = constants.arange(0, max(ho, wo), self.device, dt).expand(self.batch_size, 2, -1)
         self._diagonals = []  # (1 / m, m) diagonals of the segments, last segment first
         self._scale_cache = None
-        self.u, self.v = self._walk(x, y)
+        self.u, self.v, self.uv = self._walk(None, None, xy)
 
     def _scales(self) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         """(du, dv, fu, fv), each (B, 1): source pixels per output pixel along x and y, and the
@@ -416,7 +426,7 @@ class Resampler:
             return
         x = constants.arange(0, wo, self.device, torch.float32).view(1, 1, wo)
         y = constants.arange(0, ho, self.device, torch.float32).view(1, ho, 1)
-        u, v = self._walk(x, y)
+        u, v, _ = self._walk(x, y)
         self.u, self.v = u.expand(self.batch_size, ho, wo), v.expand(self.batch_size, ho, wo)
 
     def _coords_2d(self, nearest: bool):
@@ -586,8 +596,14 @@ class Resampler:
         h, w = self.src_size
         ho, wo = self.out_size
         b = image.shape[0]
-        gx = normalised(self.u, w).to(torch.float32)                        # (B, Wo)
-        gy = normalised(self.v, h).to(torch.float32)                        # (B, Ho)
+        if self.uv is not None:  # both axes in one (B, 2, L) tensor: one op per step
+            scale = constants.constant((2.0 / w, 2.0 / h), self.uv, shape=(2, 1))
+            shift = constants.constant((1.0 / w - 1.0, 1.0 / h - 1.0), self.uv, shape=(2, 1))
+            g = torch.addcmul(shift, self.uv, scale).to(torch.float32)
+            gx, gy = g[:, 0, :wo], g[:, 1, :ho]
+        else:
+            gx = normalised(self.u, w).to(torch.float32)                    # (B, Wo)
+            gy = normalised(self.v, h).to(torch.float32)                    # (B, Ho)
         grid = torch.stack([gx[:, None, :].expand(b, ho, wo), gy[:, :, None].expand(b, ho, wo)], -1)
         source = image if image.dtype in (torch.float32, torch.float64) else image.to(torch.float32)
         return torch.nn.functional.grid_sample(source, grid.to(source.dtype), mode="bilinear",

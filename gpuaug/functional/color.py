@@ -407,12 +407,16 @@ def _hue_position(y: Tensor, spare: Tensor | None = None) -> tuple[Tensor, Tenso
     chroma = torch.minimum(r, g)
     chroma = torch.minimum(chroma, b, out=chroma)
     chroma = torch.sub(hi, chroma, out=chroma)
-    not_r, not_g = (spare[:, 0:1], spare[:, 1:2]) if spare is not None else \
-        (torch.empty_like(hi), torch.empty_like(hi))
-    not_r, not_g = torch.ne(r, hi, out=not_r), torch.ne(g, hi, out=not_g)   # written as float
-    numerator = torch.lerp(b - r, r - g, not_g)                       # G max: b - r; B max: r - g
-    numerator = torch.lerp(g - b, numerator, not_r, out=numerator)   # R max: g - b
-    half = torch.addcmul(not_r, not_r, not_g, out=not_g)             # sextant / 2: 0 R, 1 G, 2 B
+    if spare is not None:
+        not_rg = torch.ne(y[:, 0:2], hi, out=spare[:, 0:2])           # written as float
+    else:
+        not_rg = torch.ne(y[:, 0:2], hi).to(y.dtype)
+    not_r, not_g = not_rg[:, 0:1], not_rg[:, 1:2]
+    rg_gb = torch.sub(y[:, 0:2], y[:, 1:3])                          # r - g, g - b
+    numerator = torch.lerp(b - r, rg_gb[:, 0:1], not_g)               # G max: b - r; B max: r - g
+    numerator = torch.lerp(rg_gb[:, 1:2], numerator, not_r, out=numerator)  # R max: g - b
+    half = torch.addcmul(not_r, not_r, not_g,                        # sextant / 2: 0 R, 1 G, 2 B
+                         out=not_g if spare is not None else None)
     half = torch.addcdiv(half, numerator, chroma.clamp_min(_TINY), value=0.5, out=half)
     return hi, chroma, half
 

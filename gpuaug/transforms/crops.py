@@ -50,11 +50,6 @@ def _starts(rng, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
     return u[:, 0], u[:, 1]
 
 
-def _starts_wh(rng) -> torch.Tensor:
-    """Two uniforms in [0, 1) per sample as (B, 2): (w_start, h_start)."""
-    return rng.uniform(shape=(2,)).to(geometry.DTYPE)
-
-
 # ---------------------------------------------------------------------------------------------
 # Integer crops with optional padding
 # ---------------------------------------------------------------------------------------------
@@ -530,24 +525,26 @@ class RandomResizedCrop(_SizedCrop):
         h, w = image_size
         area = h * w
         dt = geometry.DTYPE
-        # ten tries per sample, each an area fraction and a log aspect ratio: (B, tries, 2)
-        u = rng.uniform(shape=(self.tries, 2)).to(dt)
+        # ten tries per sample, each an area fraction and a log aspect ratio, then the window's
+        # (w_start, h_start): one draw of (B, 22), the columns in albumentations' order
+        u = rng.uniform(shape=(2 * self.tries + 2,)).to(dt)
         log_lo, log_hi = math.log(self.ratio[0]), math.log(self.ratio[1])
         low = constant((self.scale[0] * area, log_lo), u)
         span = constant(((self.scale[1] - self.scale[0]) * area, log_hi - log_lo), u)
-        drawn = low + u * span  # (no addcmul: a fused multiply-add would round differently)
-        target, aspect = drawn[..., 0], torch.exp(drawn[..., 1])
-        # (width, height) = sqrt(area * ratio), sqrt(area / ratio), rounded half to even as round()
-        dims = torch.round(torch.sqrt(torch.stack([target * aspect, target / aspect], dim=-1)))
-        # a try fits when 1 <= width <= w and 1 <= height <= h; max finds the first that fits
-        fits = torch.eq(dims.clamp(constant((1, 1), dims), constant((w, h), dims)), dims).all(-1)
-        # (as uint8: Inductor's C++ max over a bool tail does not compile)
-        found, first = torch.max(fits.to(torch.uint8), dim=1)
+        tries = u[:, :-2].view(-1, self.tries, 2)
+        drawn = low + tries * span  # (no addcmul: a fused multiply-add would round differently)
+        # (width, height) = sqrt(area * ratio), sqrt(area / ratio) with ratio = exp(+-log ratio),
+        # rounded half to even as round()
+        ratios = torch.exp(drawn[..., 1:] * constant((1, -1), u))
+        dims = torch.round(torch.sqrt(drawn[..., :1] * ratios))              # (B, tries, 2)
+        # a try fits when 1 <= width <= w and 1 <= height <= h (both sides: a sum of 2); max
+        # finds the first that fits (an int64 sum: Inductor's C++ max over bools does not compile)
+        fits = torch.eq(dims.clamp(constant((1, 1), dims), constant((w, h), dims)), dims).sum(-1)
+        best, first = torch.max(fits, dim=1)
         dims = dims.gather(1, first.view(-1, 1, 1).expand(-1, 1, 2))[:, 0]   # (B, 2)
-        starts = _starts_wh(rng)                                             # (w_start, h_start)
-        xy0 = torch.floor((constant((w + 1, h + 1), dims) - dims) * starts)
+        xy0 = torch.floor((constant((w + 1, h + 1), dims) - dims) * u[:, -2:])
         crop = torch.cat([xy0, xy0 + dims], dim=1)
         # no try fitted: albumentations' central crop of the clamped ratio
         fw, fh = self._fallback(image_size)
         x0, y0 = (w - fw) // 2, (h - fh) // 2
-        return {"crop": torch.where(found[:, None] > 0, crop, constant((x0, y0, x0 + fw, y0 + fh), crop))}
+        return {"crop": torch.where(best[:, None] == 2, crop, constant((x0, y0, x0 + fw, y0 + fh), crop))}
