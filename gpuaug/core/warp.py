@@ -345,7 +345,7 @@ class Resampler:
             if index == 0 or seg.border is None:
                 continue
             if uv is not None:
-                u, v, uv = uv[:, 0, :self.out_size[1]], uv[:, 1, :self.out_size[0]], None
+                (u, v), uv = self._rows(uv), None
             h, w = seg.in_size
             unfolded_u, unfolded_v = u, v
             u, cov_u = fold_coordinate(u, w, seg.border, nearest)
@@ -360,8 +360,12 @@ class Resampler:
                                       functools.partial(_inside_2d, unfolded_u, unfolded_v, h, w,
                                                         self.separable)))
         if uv is not None:
-            u, v = uv[:, 0, :self.out_size[1]], uv[:, 1, :self.out_size[0]]
+            u, v = self._rows(uv)
         return u, v, uv
+
+    def _rows(self, uv: Tensor) -> tuple[Tensor, Tensor]:
+        """The x row (B, Wo) and the y row (B, Ho) of a (B, 2, L) coordinate tensor (views)."""
+        return uv[:, 0, :self.out_size[1]], uv[:, 1, :self.out_size[0]]
 
     def _plan_integer(self):
         """A map of whole pixels (crops, pads, flips, rot90s, transposes): every output pixel
@@ -597,10 +601,7 @@ class Resampler:
         ho, wo = self.out_size
         b = image.shape[0]
         if self.uv is not None:  # both axes in one (B, 2, L) tensor: one op per step
-            scale = constants.constant((2.0 / w, 2.0 / h), self.uv, shape=(2, 1))
-            shift = constants.constant((1.0 / w - 1.0, 1.0 / h - 1.0), self.uv, shape=(2, 1))
-            g = torch.addcmul(shift, self.uv, scale).to(torch.float32)
-            gx, gy = g[:, 0, :wo], g[:, 1, :ho]
+            gx, gy = self._rows(normalised(self.uv, (w, h)).to(torch.float32))
         else:
             gx = normalised(self.u, w).to(torch.float32)                    # (B, Wo)
             gy = normalised(self.v, h).to(torch.float32)                    # (B, Ho)
@@ -740,9 +741,15 @@ def _on_canvas(image: Tensor, gh: int, gw: int, padding: str) -> Tensor:
     return out
 
 
-def normalised(coord: Tensor, n: int, unit: float = 1.0, *, in_place: bool = False) -> Tensor:
+def normalised(coord: Tensor, n: int | tuple[int, ...], unit: float = 1.0, *,
+               in_place: bool = False) -> Tensor:
     """Pixel coordinates (in 1/unit pixels) -> grid_sample's align_corners=False ones,
-    (2u + 1) / n - 1, as one multiply-add (over ``coord`` when ``in_place``)."""
+    (2u + 1) / n - 1, as one multiply-add (over ``coord`` when ``in_place``). ``n`` may give one
+    size per row of ``coord``'s second-to-last dimension ((B, 2, L) x and y rows: (w, h))."""
+    if isinstance(n, tuple):
+        scale = constants.constant(tuple(2.0 / (unit * k) for k in n), coord, shape=(len(n), 1))
+        shift = constants.constant(tuple(1.0 / k - 1.0 for k in n), coord, shape=(len(n), 1))
+        return torch.addcmul(shift, coord, scale, out=coord if in_place else None)
     scale, shift = 2.0 / (unit * n), 1.0 / n - 1.0
     return coord.mul_(scale).add_(shift) if in_place else coord * scale + shift
 
