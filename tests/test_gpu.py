@@ -60,3 +60,30 @@ def test_channels_last_stays_channels_last_on_cuda():
     x = make_inputs(4, (64, 80), device="cuda")["image"].contiguous(memory_format=torch.channels_last)
     out = A.Compose([A.Affine(rotate=(-10, 10), p=1.0), A.ColorJitter(p=1.0)], seed=0)(x)
     assert out.is_contiguous(memory_format=torch.channels_last)
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "channels_last"])
+@pytest.mark.parametrize("hue", [0.1, 0.0])
+def test_fused_color_jitter_matches_the_eager_path_on_cuda(layout, hue):
+    """The Triton ColorJitter (gpuaug.functional.fused), compiled for this GPU, against the
+    eager path it replaces (tests/test_fused.py checks the same under Triton's interpreter)."""
+    pytest.importorskip("triton")
+    from gpuaug.functional import color, fused
+    g = torch.Generator(device="cuda").manual_seed(0)
+    b = 24
+    x = torch.rand(b, 3, 224, 200, device="cuda", generator=g)
+    if layout == "channels_last":
+        x = x.contiguous(memory_format=torch.channels_last)
+    factors = [torch.rand(b, device="cuda", generator=g) * 0.8 + 0.6 for _ in range(3)]
+    turn = (torch.rand(b, device="cuda", generator=g) - 0.5) * 0.2 if hue else None
+    order = torch.stack([torch.randperm(4, device="cuda", generator=g) for _ in range(b)])
+    apply = torch.arange(b, device="cuda") % 4 != 0
+    assert fused.usable(x)
+    got = color._color_jitter(x, *factors, turn, order, 1.0, apply)
+    fused._ENABLED = False
+    try:
+        eager = color._color_jitter(x, *factors, turn, order, 1.0, apply)
+    finally:
+        fused._ENABLED = True
+    assert (got - eager).abs().max().item() < 1e-5
+    assert torch.equal(got[~apply], x[~apply])

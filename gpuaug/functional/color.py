@@ -35,6 +35,7 @@ from numbers import Real
 import torch
 from torch import Tensor
 
+from . import fused
 from ..core import constants
 from ..core.tensors import as_batch, finish, max_value as _dtype_max, restore_format, working, per_sample
 from ..core.validation import check_choice, check_number
@@ -474,6 +475,10 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     table = _const(_SLOTS[with_hue], order, shape=(4, 4, 4, 4, n_slots))
     slots = table[tuple(order.unbind(1))]                                     # (B, slots)
     data = torch.gather(per_step, 1, slots[..., None].expand(b, n_slots, k))  # (B, slots, K)
+    if c == 3 and fused.usable(x):  # CUDA: the whole chain in two Triton kernels
+        o = 2 * c * c
+        return fused.color_jitter(x, data[..., o:o + fused.SLOT_COLUMNS], slots,
+                                  hue if with_hue else None, max_value, apply)
     # batched matrix products in eager mode; under torch.compile the elementwise form, which
     # Inductor fuses with the mean reductions, the hue and the neighbours into a few loops
     by_matmul = _exact_matmul(x) and not torch.compiler.is_compiling()

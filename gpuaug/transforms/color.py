@@ -357,7 +357,9 @@ class ColorJitter(_ColorTransform):
     channel counts raise a ValueError. uint8 images are computed in float and rounded once:
     within one level of albumentations' float32 path; albumentations' own uint8 path truncates
     after every step and quantises hue to 2 degrees (see the parity figures in the tests).
-    ``hue=0`` (or (0, 0)) skips the hue step statically (fewer kernels).
+    ``hue=0`` (or (0, 0)) skips the hue step statically (fewer kernels). On CUDA in eager mode
+    (3 channels, any dtype but float64, Triton installed) the steps run as two fused Triton
+    kernels (``gpuaug.functional.fused``; ``GPUAUG_TRITON=0`` turns them off).
 
     Args:
         brightness: a number v (meaning (max(0, 1 - v), 1 + v)) or a (min, max) range >= 0.
