@@ -28,3 +28,9 @@ python3 -m benchmarks.run --device cuda --family pipeline --batch 1,32,256 --siz
 python3 -m benchmarks.run --device cuda --family all --batch 256 --size 224 --compile \
     --libs "gpuaug,gpuaug compiled,kornia,torchvision loop,torchvision batch*" --min-time 0.5 \
     --out "$out" 2>&1 | tee "$out/gpu_transforms.txt" | tail -80
+
+# 3. gpuaug eager without the Triton kernels (GPUAUG_TRITON=0: ColorJitter's eager aten path),
+#    beside the run above, for what the fused ColorJitter gains
+GPUAUG_TRITON=0 python3 -m benchmarks.run --device cuda --family all \
+    --only "ImageNet pipeline,ColorJitter" --batch 32,256 --size 224 --libs gpuaug \
+    --min-time 1 --out "$out" 2>&1 | tee "$out/gpu_no_triton.txt" | tail -10

@@ -61,8 +61,10 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     meta, rows = load(argv)
-    allocator = f"Allocator: {meta['allocator']}  \n" if meta.get("allocator", "default") != "default" else ""
-    print(f"Device: {meta['device']} — {meta['date']}  \nCommand: `{meta['command']}`  \n{allocator}"
+    setup = f"Allocator: {meta['allocator']}  \n" if meta.get("allocator", "default") != "default" else ""
+    if "gpuaug_triton" in meta and not meta["gpuaug_triton"].startswith("not used"):
+        setup += f"gpuaug Triton kernels: {meta['gpuaug_triton']}  \n"
+    print(f"Device: {meta['device']} — {meta['date']}  \nCommand: `{meta['command']}`  \n{setup}"
           + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v) + "\n")
     rounds = max((len(r.get("images_per_s_rounds", ())) for r in rows), default=0)
     how = (f" (each the median of {rounds} rounds that timed the libraries in turn; every round's "

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import torch
+from torch.utils._python_dispatch import _disable_current_modes
 
 from .opcount import count
 from .specs import Inputs, all_benches
@@ -90,6 +91,56 @@ def time_call(fn, device: torch.device, min_time: float, max_calls: int = 200) -
         total += elapsed
     times.sort()
     return times[len(times) // 2]
+
+
+class TritonLaunches:
+    """Counts the launches of gpuaug's Triton kernels (gpuaug.functional.fused, CUDA eager) during
+    ``count``: they are not aten ops, so opcount does not see them. ``per_call``: launches per
+    call, ``count`` calling twice (a warm-up, then the counted call)."""
+
+    def __init__(self):
+        from gpuaug.functional import fused
+        self.module = fused._kernels()
+        self.calls = 0
+        self.saved = {}
+
+    def __enter__(self):
+        for name in getattr(self.module, "LAUNCHED", ()):
+            kernel = self.saved[name] = getattr(self.module, name)
+            setattr(self.module, name, _Counted(kernel, self))
+        return self
+
+    def __exit__(self, *exc):
+        for name, kernel in self.saved.items():
+            setattr(self.module, name, kernel)
+
+    @property
+    def per_call(self) -> int:
+        return self.calls // 2
+
+
+class _Counted:
+    def __init__(self, kernel, tally: TritonLaunches):
+        self.kernel, self.tally = kernel, tally
+
+    def __getitem__(self, grid):
+        self.tally.calls += 1
+
+        def launch(*args, **kwargs):
+            # outside opcount's dispatch mode: Triton's CPU interpreter runs on aten ops
+            with _disable_current_modes():
+                return self.kernel[grid](*args, **kwargs)
+        return launch
+
+
+def triton_label(device: torch.device) -> str:
+    """Whether gpuaug's Triton kernels ran (CUDA eager only; see gpuaug.functional.fused)."""
+    from gpuaug.functional import fused
+    if device.type != "cuda":
+        return "not used (CPU)"
+    if not fused._ENABLED:
+        return "off (GPUAUG_TRITON=0)"
+    return "on" if fused._kernels() is not None else "off (Triton not installed)"
 
 
 def versions() -> dict:
@@ -190,8 +241,9 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
                 row["images_per_s_rounds"] = [batch / t for t in seconds[lib]]
             if counts and lib in ("gpuaug", "kornia", "torchvision loop", "torchvision batch*"):
                 try:
-                    stats = count(calls[lib])
-                    row.update(kernels=stats.kernels, syncs=stats.syncs,
+                    with TritonLaunches() as launches:
+                        stats = count(calls[lib])
+                    row.update(kernels=stats.kernels + launches.per_call, syncs=stats.syncs,
                                kernels_per_image=stats.kernels / batch,
                                mb_written_per_image=stats.bytes_written / batch / 1e6)
                 except Exception as err:
@@ -273,9 +325,10 @@ def main(argv: list[str] | None = None) -> int:
                counts=not args.no_counts, rounds=args.rounds)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
             "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv),
-            "allocator": allocator_label(),
+            "allocator": allocator_label(), "gpuaug_triton": triton_label(device),
             "note": "torchvision batch* draws one set of parameters for the whole batch: not like-for-like"}
-    print(f"# {meta['device']} | {meta['date']} | allocator {meta['allocator']} | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
+    print(f"# {meta['device']} | {meta['date']} | allocator {meta['allocator']} | "
+          f"Triton kernels {meta['gpuaug_triton']} | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
     print(format_table(rows))
     print("* torchvision on the whole batch draws one parameter set per batch (not per sample).")
     out = Path(args.out)
