@@ -576,8 +576,11 @@ class Resampler:
                 out = _accumulate(out, g, wy[..., t].reshape(b, 1, ho, 1))
             return out
 
-        # do the cheaper pass first
-        if h * wo * kx + ho * wo * ky <= ho * w * ky + ho * wo * kx:
+        # eager: the cheaper pass first. Compiled: along W first, always: Inductor writes that
+        # pass out and the row gather reads it with vector loads; the other order it fuses into
+        # one loop of scalar gathers, 1.8-2.5x slower on the CPU (three input shapes measured)
+        w_first = h * wo * kx + ho * wo * ky <= ho * w * ky + ho * wo * kx
+        if w_first or torch.compiler.is_compiling():
             out = along_h(along_w(image))
         else:
             out = along_w(along_h(image))
