@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.run import ALLOCATORS, HUGE_PAGES, RETAIN_MALLOC
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,3 +91,19 @@ def test_sub_batch_study_prints_one_row_per_mode():
     assert set(rows) == {"| eager img/s", "| compiled img/s"}
     for line in rows.values():
         assert all(float(cell.replace(",", "")) > 0 for cell in line.strip("| ").split(" | ")[1:])
+
+
+def test_triton_counts_show_fewer_kernels_and_bytes_with_the_fused_color_jitter():
+    pytest.importorskip("triton")
+    done = subprocess.run([sys.executable, "-m", "benchmarks.triton_counts", "--batch", "2",
+                           "--size", "32"], cwd=ROOT, check=True, capture_output=True, text=True,
+                          timeout=600)
+    rows = [line.strip("| ").split(" | ") for line in done.stdout.splitlines()
+            if line.startswith("| ") and not line.startswith("| benchmark")]
+    assert [r[0] for r in rows] == ["ImageNet pipeline", "detection (boxes, masks, keypoints)",
+                                    "ColorJitter"]
+    for name, with_triton, without, mb_with, mb_without in rows:
+        total, parts = with_triton.split(" ", 1)
+        aten, launches = parts.strip("()").split(" + ")
+        assert int(launches) == 2 and int(aten) + 2 == int(total), name
+        assert int(total) < int(without) and float(mb_with) < float(mb_without), name
