@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.run import ALLOCATORS, HUGE_PAGES, RETAIN_MALLOC
+from tests.test_fused import skip_where_the_interpreter_cannot_run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,8 +97,10 @@ def test_sub_batch_study_prints_one_row_per_mode():
 def test_triton_counts_show_fewer_kernels_and_bytes_with_the_fused_color_jitter():
     pytest.importorskip("triton")
     done = subprocess.run([sys.executable, "-m", "benchmarks.triton_counts", "--batch", "2",
-                           "--size", "32"], cwd=ROOT, check=True, capture_output=True, text=True,
-                          timeout=600)
+                           "--size", "32"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        skip_where_the_interpreter_cannot_run(done.stderr)
+    assert done.returncode == 0, done.stderr[-4000:]
     rows = [line.strip("| ").split(" | ") for line in done.stdout.splitlines()
             if line.startswith("| ") and not line.startswith("| benchmark")]
     assert [r[0] for r in rows] == ["ImageNet pipeline", "detection (boxes, masks, keypoints)",

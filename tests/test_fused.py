@@ -84,11 +84,24 @@ CASES = [
 ]
 
 
+def skip_where_the_interpreter_cannot_run(stderr: str) -> None:
+    """Triton 3.0's interpreter (the one beside torch 2.4) reads a runtime loop bound with
+    ``int()`` of a 1-element array, which numpy 2 refuses: the kernels cannot be interpreted
+    there (compiled for a GPU they are unaffected; later Triton versions squeeze the array)."""
+    if "only 0-dimensional arrays can be converted to Python scalars" in stderr:
+        import numpy
+        import triton
+        pytest.skip(f"Triton {triton.__version__}'s interpreter cannot run with numpy "
+                    f"{numpy.__version__}")
+
+
 @pytest.fixture(scope="module")
 def interpreted():
     env = dict(os.environ, TRITON_INTERPRET="1", GPUAUG_TRITON="1")
     run = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(CASES)], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=600)
+    if run.returncode != 0:
+        skip_where_the_interpreter_cannot_run(run.stderr)
     assert run.returncode == 0, run.stderr[-4000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
 
