@@ -243,8 +243,9 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
                 try:
                     with TritonLaunches() as launches:
                         stats = count(calls[lib])
-                    row.update(kernels=stats.kernels + launches.per_call, syncs=stats.syncs,
-                               kernels_per_image=stats.kernels / batch,
+                    kernels = stats.kernels + launches.per_call
+                    row.update(kernels=kernels, syncs=stats.syncs,
+                               kernels_per_image=kernels / batch,
                                mb_written_per_image=stats.bytes_written / batch / 1e6)
                 except Exception as err:
                     row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
