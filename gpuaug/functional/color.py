@@ -391,9 +391,11 @@ def _channel_min(y: Tensor) -> Tensor:
     return torch.minimum(torch.minimum(y[:, 0:1], y[:, 1:2]), y[:, 2:3])
 
 
-def _hue_position(y: Tensor, spare: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
-    """OpenCV's float RGB -> HSV of (B, 3, H, W) images, as (V, chroma, H / 120), each
-    (B, 1, H, W): V = max, chroma = max - min (S = chroma / V), H / 120 in [-0.5, 3).
+def _hue_position(y: Tensor | list[Tensor], spare: Tensor | None = None
+                  ) -> tuple[Tensor, Tensor, Tensor]:
+    """OpenCV's float RGB -> HSV of (B, 3, H, W) images (or their three (B, 1, H, W) channel
+    planes, see ``_jitter_planes``), as (V, chroma, H / 120), each (B, 1, H, W): V = max,
+    chroma = max - min (S = chroma / V), H / 120 in [-0.5, 3).
 
     OpenCV branches on which channel is the maximum (R first, then G, then B): here the
     numerator and the sextant offset of the first maximum are picked with exact 0/1 blends of
@@ -401,21 +403,27 @@ def _hue_position(y: Tensor, spare: Tensor | None = None) -> tuple[Tensor, Tenso
     elementwise only (no argmax, gather or per-pixel ``where`` over the channels, all slow on the
     CPU), the same arithmetic eager and compiled. OpenCV's ``H < 0: H += 360`` is left to the
     modulo of ``_from_hue``. ``spare``: a (B, 3, H, W) plane that may be overwritten."""
-    r, g, b = y[:, 0:1], y[:, 1:2], y[:, 2:3]
+    planes = isinstance(y, list)
+    r, g, b = y if planes else (y[:, 0:1], y[:, 1:2], y[:, 2:3])
     # planes reused in place where they are ours (fresh large allocations page-fault on the CPU)
     hi = torch.maximum(r, g)
     hi = torch.maximum(hi, b, out=hi)
     chroma = torch.minimum(r, g)
     chroma = torch.minimum(chroma, b, out=chroma)
     chroma = torch.sub(hi, chroma, out=chroma)
-    if spare is not None:
-        not_rg = torch.ne(y[:, 0:2], hi, out=spare[:, 0:2])           # written as float
-    else:
-        not_rg = torch.ne(y[:, 0:2], hi).to(y.dtype)
-    not_r, not_g = not_rg[:, 0:1], not_rg[:, 1:2]
-    rg_gb = torch.sub(y[:, 0:2], y[:, 1:3])                          # r - g, g - b
-    numerator = torch.lerp(b - r, rg_gb[:, 0:1], not_g)               # G max: b - r; B max: r - g
-    numerator = torch.lerp(rg_gb[:, 1:2], numerator, not_r, out=numerator)  # R max: g - b
+    if planes:
+        not_r, not_g = torch.ne(r, hi).to(r.dtype), torch.ne(g, hi).to(r.dtype)
+        r_g, g_b = r - g, g - b
+    else:  # two channels per op: fewer kernels
+        if spare is not None:
+            not_rg = torch.ne(y[:, 0:2], hi, out=spare[:, 0:2])       # written as float
+        else:
+            not_rg = torch.ne(y[:, 0:2], hi).to(y.dtype)
+        not_r, not_g = not_rg[:, 0:1], not_rg[:, 1:2]
+        rg_gb = torch.sub(y[:, 0:2], y[:, 1:3])
+        r_g, g_b = rg_gb[:, 0:1], rg_gb[:, 1:2]
+    numerator = torch.lerp(b - r, r_g, not_g)                         # G max: b - r; B max: r - g
+    numerator = torch.lerp(g_b, numerator, not_r, out=numerator)      # R max: g - b
     half = torch.addcmul(not_r, not_r, not_g,                        # sextant / 2: 0 R, 1 G, 2 B
                          out=not_g if spare is not None else None)
     half = torch.addcdiv(half, numerator, chroma.clamp_min(_TINY), value=0.5, out=half)
@@ -423,17 +431,27 @@ def _hue_position(y: Tensor, spare: Tensor | None = None) -> tuple[Tensor, Tenso
 
 
 def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = None,
-              scale: float = 1.0, h_scale: float = 1.0, out: Tensor | None = None) -> Tensor:
+              scale: float = 1.0, h_scale: float = 1.0, out: Tensor | None = None,
+              planes: bool = False) -> Tensor | list[Tensor]:
     """OpenCV's float HSV -> RGB from V, chroma (V * S) and ``h * h_scale`` sextants (H / 60),
     the hue turned by ``shift * scale`` (B,) sextants: channel = V - chroma * f(k) with
     f(k) = clamp(min(k, 4 - k), 0, 1), k = (n + H / 60) mod 6, n = 5, 3, 1 for R, G, B. With
     t = (k + 1) mod 6, f = clamp(2 - |t - 3|, 0, 1), so channel = (V - 2 chroma)
     + chroma * clamp(|t - 3|, 1, 2): six elementwise ops. ``out``: a (B, 3, H, W) plane that may
-    be overwritten (holds the result)."""
+    be overwritten (holds the result). ``planes``: the three channels as (B, 1, H, W) planes."""
     n = _const(_HUE_N, h, shape=(1, 3))
     if shift is not None:
         n = torch.add(n, shift.reshape(-1, 1), alpha=scale)
-    t = torch.add(n.reshape(-1, 3, 1, 1), h, alpha=h_scale, out=out)
+    n = n.reshape(-1, 3, 1, 1)
+    if planes:
+        return [_hue_channels(value, chroma, h, n[:, i:i + 1], h_scale) for i in range(3)]
+    return _hue_channels(value, chroma, h, n, h_scale, out)
+
+
+def _hue_channels(value: Tensor, chroma: Tensor, h: Tensor, n: Tensor, h_scale: float,
+                  out: Tensor | None = None) -> Tensor:
+    """``_from_hue`` for the channels whose (B, C, 1, 1) offsets ``n`` (turn included) are given."""
+    t = torch.add(n, h, alpha=h_scale, out=out)
     if torch.compiler.is_compiling():
         # t - 6 floor(t / 6) with a product: Inductor's vector remainder is an fmod and a division.
         # Where the two round to different sides of a multiple of 6, t lands on 0 or 6: |t - 3|
@@ -445,15 +463,16 @@ def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = N
     return torch.addcmul(torch.add(value, chroma, alpha=-2.0), chroma, t, out=t)
 
 
-def _hue_rotate(y: Tensor, shift: Tensor, buffers: list[Tensor] | None = None) -> Tensor:
-    """Rotate the hue of RGB (B, 3, H, W) images by ``shift`` (B,) turns on OpenCV's HSV cone
-    (S and V kept): cv2 RGB2HSV (float), H += 360 * shift mod 360, cv2 HSV2RGB (float).
-    ``buffers``: two planes like ``y`` that may be overwritten (``y`` itself may be one; the
-    result is written into the first)."""
+def _hue_rotate(y: Tensor | list[Tensor], shift: Tensor, buffers: list[Tensor] | None = None
+                ) -> Tensor | list[Tensor]:
+    """Rotate the hue of RGB (B, 3, H, W) images (or their channel planes) by ``shift`` (B,)
+    turns on OpenCV's HSV cone (S and V kept): cv2 RGB2HSV (float), H += 360 * shift mod 360,
+    cv2 HSV2RGB (float). ``buffers``: two planes like ``y`` that may be overwritten (``y`` itself
+    may be one; the result is written into the first)."""
     first, second = buffers if buffers is not None else (None, None)
     spare = second if second is not None and second.data_ptr() != y.data_ptr() else None
     value, chroma, half = _hue_position(y, spare)
-    return _from_hue(value, chroma, half, shift, 6.0, 2.0, first)
+    return _from_hue(value, chroma, half, shift, 6.0, 2.0, first, planes=isinstance(y, list))
 
 
 def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: Tensor,
@@ -479,35 +498,24 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
         o = 2 * c * c
         return fused.color_jitter(x, data[..., o:o + fused.SLOT_COLUMNS], slots,
                                   hue if with_hue else None, max_value, apply)
-    # batched matrix products in eager mode; under torch.compile the elementwise form, which
-    # Inductor fuses with the mean reductions, the hue and the neighbours into a few loops
-    by_matmul = _exact_matmul(x) and not torch.compiler.is_compiling()
+    # batched matrix products in eager mode; under torch.compile the elementwise form
+    if not _exact_matmul(x) or torch.compiler.is_compiling():
+        return _jitter_planes(x, data, hue if with_hue else None, max_value, apply)
     buffers = []  # consecutive linear slots alternate between two outputs (see _from_hue)
 
     def linear(y: Tensor, j: int) -> Tensor:
         d = data[:, j]
-        if by_matmul:
-            mix, v = d[:, :c * c].reshape(b, c, c), d[:, c * c:2 * c * c].reshape(b, c, c)
-            flat = y.reshape(b, c, h * w)
-            shift = torch.bmm(v, flat.mean(2, keepdim=True))                  # (B, c, 1)
-            if len(buffers) < 2:
-                buffers.append(torch.empty_like(flat))
-            out = buffers[j % 2]  # slot j reads slot j - 1's buffer (or x, or the hue's output)
-            if c == 1:  # baddbmm fused a 1 x 1 product with its bias at batch 1 only (AVX-512 Xeon)
-                torch.mul(flat, mix, out=out).add_(shift)
-            else:
-                torch.baddbmm(shift, mix, flat, out=out)
-            return out.clamp_(0.0, max_value).reshape(b, c, h, w)
-        # elementwise (compiled, or where TF32 matmuls would cost up to a quarter level)
-        o = 2 * c * c
-        a, bw, sigma = d[:, o, None, None, None], d[:, o + 1:o + 1 + c, None, None], \
-            d[:, o + 1 + c, None, None, None]
-        # beta * gray as a sum of channel planes: pointwise, so a compiler inlines it
-        g = y[:, 0:1] * bw[:, 0:1] + y[:, 1:2] * bw[:, 1:2] + y[:, 2:3] * bw[:, 2:3] \
-            if c == 3 else y * bw
-        mean = g.mean(dim=(2, 3), keepdim=True)  # summed in the loop that writes g
-        t = torch.lerp(mean, g, sigma)                                        # contrast | sat.
-        return torch.addcmul(t, a, y).clamp_(0.0, max_value)
+        mix, v = d[:, :c * c].reshape(b, c, c), d[:, c * c:2 * c * c].reshape(b, c, c)
+        flat = y.reshape(b, c, h * w)
+        shift = torch.bmm(v, flat.mean(2, keepdim=True))                      # (B, c, 1)
+        if len(buffers) < 2:
+            buffers.append(torch.empty_like(flat))
+        out = buffers[j % 2]  # slot j reads slot j - 1's buffer (or x, or the hue's output)
+        if c == 1:  # baddbmm fused a 1 x 1 product with its bias at batch 1 only (AVX-512 Xeon)
+            torch.mul(flat, mix, out=out).add_(shift)
+        else:
+            torch.baddbmm(shift, mix, flat, out=out)
+        return out.clamp_(0.0, max_value).reshape(b, c, h, w)
 
     y = x
     for j in range(3):
@@ -519,6 +527,53 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
             y = linear(y, j)
     # skipped samples: the input itself (a hue turn by 0 is exact only to an ulp)
     return _select(apply, y, x, in_place=bool(buffers))
+
+
+def _jitter_planes(x: Tensor, data: Tensor, hue: Tensor | None, max_value: float,
+                   apply: Tensor | None) -> Tensor:
+    """``_color_jitter``'s slots elementwise (what torch.compile gets, and CUDA where TF32
+    matmuls would cost up to a quarter level): ``data`` (B, slots, K) the slots' rows, ``hue``
+    the turn between slot 2 and slot 3 (None: three slots, no hue); skipped samples keep ``x``.
+
+    The image goes from slot to slot as C separate (B, 1, H, W) channel planes: each slot's
+    output planes and the gray sum that the next slot's mean needs then have one shape, and
+    Inductor writes them in one loop per slot (a (B, C, H, W) tensor needs a second loop for the
+    (B, 1, H, W) reduction: twice the passes)."""
+    c = x.shape[1]
+    o = 2 * c * c
+
+    def linear(planes: list[Tensor], j: int) -> list[Tensor]:
+        d = data[:, j, :, None, None, None]
+        a, bw, sigma = d[:, o], d[:, o + 1:o + 1 + c], d[:, o + 1 + c]
+        mean = _weighted(planes, bw).mean(dim=(2, 3), keepdim=True)
+        # sigma is exactly 1 (saturation: blend with beta * gray) or 0 (contrast: with its mean),
+        # so t = lerp(mean, gray, sigma) is, bit for bit, the sum below: a second weighted sum
+        # that Inductor computes where it is needed instead of storing a gray plane
+        t = _weighted(planes, bw * sigma[:, None]) + (1.0 - sigma) * mean
+        return [torch.addcmul(t, a, p).clamp_(0.0, max_value) for p in planes]
+
+    planes = [x[:, i:i + 1] for i in range(c)]
+    for j in range(3):
+        planes = linear(planes, j)
+    if hue is not None:
+        planes = _hue_rotate(planes, hue)
+        for j in range(3, 6):
+            planes = linear(planes, j)
+    planes = [_select(apply, p, x[:, i:i + 1]) for i, p in enumerate(planes)]
+    if c == 1:
+        return planes[0]
+    # joined by a where over the channel index: a cat may be given a channels-last buffer
+    # ((B, 1, H, W) planes are both layouts) and a transposing copy
+    channel = _const((0, 1, 2), x, torch.int64, shape=(1, 3, 1, 1))
+    return torch.where(channel == 0, planes[0], torch.where(channel == 1, planes[1], planes[2]))
+
+
+def _weighted(planes: list[Tensor], weights: Tensor) -> Tensor:
+    """sum_i planes[i] * weights[:, i] for (B, 1, H, W) planes and (B, C, 1, 1, 1) weights."""
+    out = planes[0] * weights[:, 0]
+    for i in range(1, len(planes)):
+        out = out + planes[i] * weights[:, i]
+    return out
 
 
 def _order_tensor(order, batch: int, like: Tensor) -> Tensor:
