@@ -382,7 +382,8 @@ def _slot_table(with_hue: bool) -> tuple[float, ...]:
 
 _SLOTS = {True: _slot_table(True), False: _slot_table(False)}
 
-_HUE_N = (6.0, 4.0, 2.0)  # OpenCV's HSV -> RGB sextant offsets n = 5, 3, 1 (R, G, B), plus 1
+# OpenCV's HSV -> RGB sextant offsets n = 5, 3, 1 (R, G, B), plus 1, less 6 (see _hue_channels)
+_HUE_N = (0.0, -2.0, -4.0)
 
 
 def _channel_min(y: Tensor) -> Tensor:
@@ -433,15 +434,16 @@ def _hue_position(y: Tensor | list[Tensor], spare: Tensor | None = None
 def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = None,
               scale: float = 1.0, h_scale: float = 1.0, out: Tensor | None = None,
               planes: bool = False) -> Tensor | list[Tensor]:
-    """OpenCV's float HSV -> RGB from V, chroma (V * S) and ``h * h_scale`` sextants (H / 60),
-    the hue turned by ``shift * scale`` (B,) sextants: channel = V - chroma * f(k) with
-    f(k) = clamp(min(k, 4 - k), 0, 1), k = (n + H / 60) mod 6, n = 5, 3, 1 for R, G, B. With
-    t = (k + 1) mod 6, f = clamp(2 - |t - 3|, 0, 1), so channel = (V - 2 chroma)
-    + chroma * clamp(|t - 3|, 1, 2): six elementwise ops. ``out``: a (B, 3, H, W) plane that may
-    be overwritten (holds the result). ``planes``: the three channels as (B, 1, H, W) planes."""
+    """OpenCV's float HSV -> RGB from V, chroma (V * S) and ``h * h_scale`` sextants (H / 60,
+    in [-1, 6]), the hue turned by ``shift * scale`` (B,) sextants: channel = V - chroma * f(k)
+    with f(k) = clamp(min(k, 4 - k), 0, 1), k = (n + H / 60) mod 6, n = 5, 3, 1 for R, G, B.
+    With t = (k + 1) mod 6, f = clamp(2 - |t - 3|, 0, 1), so channel = (V - 2 chroma)
+    + chroma * clamp(|t - 3|, 1, 2). ``out``: a (B, 3, H, W) plane that may be overwritten
+    (holds the result). ``planes``: the three channels as (B, 1, H, W) planes."""
     n = _const(_HUE_N, h, shape=(1, 3))
     if shift is not None:
-        n = torch.add(n, shift.reshape(-1, 1), alpha=scale)
+        # n + 1 - 6 taken into (-6, 0] on the (B, 3) offsets, not per pixel (see _hue_channels)
+        n = torch.remainder(torch.add(n, shift.reshape(-1, 1), alpha=scale), -6.0)
     n = n.reshape(-1, 3, 1, 1)
     if planes:
         return [_hue_channels(value, chroma, h, n[:, i:i + 1], h_scale) for i in range(3)]
@@ -450,16 +452,13 @@ def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = N
 
 def _hue_channels(value: Tensor, chroma: Tensor, h: Tensor, n: Tensor, h_scale: float,
                   out: Tensor | None = None) -> Tensor:
-    """``_from_hue`` for the channels whose (B, C, 1, 1) offsets ``n`` (turn included) are given."""
+    """``_from_hue`` for the channels whose (B, C, 1, 1) offsets ``n`` = (n + 1) mod 6 - 6, in
+    (-6, 0], are given (turn included). With s = n + h * h_scale = t - 6 in (-7, 6],
+    |t - 3| = ||s| - 3| for t in [0, 12] and both sides clamp to 2 for t in (-1, 0): no
+    per-pixel modulo (a division, 5x a clamp on the CPU; a vector fmod and a division in
+    Inductor's code)."""
     t = torch.add(n, h, alpha=h_scale, out=out)
-    if torch.compiler.is_compiling():
-        # t - 6 floor(t / 6) with a product: Inductor's vector remainder is an fmod and a division.
-        # Where the two round to different sides of a multiple of 6, t lands on 0 or 6: |t - 3|
-        # is 3 either way.
-        t = t - torch.floor(t * (1.0 / 6.0)) * 6.0
-    else:
-        t = t.remainder_(6.0)
-    t = t.sub_(3.0).abs_().clamp_(1.0, 2.0)
+    t = t.abs_().sub_(3.0).abs_().clamp_(1.0, 2.0)
     return torch.addcmul(torch.add(value, chroma, alpha=-2.0), chroma, t, out=t)
 
 
