@@ -7,8 +7,8 @@ input. So the chain takes two kernels: ``jitter_stats`` runs the steps before ea
 contrast step and sums that step's input per channel (partial sums per program, no atomics: the
 result does not depend on scheduling), and ``jitter_apply`` runs the whole chain with that mean
 and writes the output: two reads and one write of the image instead of about fifty passes.
-The arithmetic is the elementwise form of ``color._color_jitter`` (the one ``torch.compile``
-uses), so results agree with the eager path to float rounding.
+The arithmetic is the elementwise form of ``color._color_jitter`` (``color._jitter_planes``,
+the one ``torch.compile`` uses), so results agree with the eager path to float rounding.
 
 Used where Triton runs: CUDA float32 tensors outside ``torch.compile`` (Inductor fuses the
 elementwise form itself), and CPU tensors when ``TRITON_INTERPRET=1`` is set before Triton is
