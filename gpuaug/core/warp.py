@@ -642,14 +642,29 @@ class Resampler:
         iy, wy = taps(by, fy, h, interpolation, self.source_border)
         k = ix.shape[-1]
         out, cov = None, None
+        # compiled: one gather per channel plane, stacked. Inductor then makes one loop over the
+        # pixels that computes each tap's index and weight once for all channels; gathering the
+        # (B, C, L) image at once it loops over the channels outside and redoes that integer
+        # arithmetic per channel (the geometric chain at batch 32: 42 -> 31 ms on the CPU).
+        # Up to 4 channels: the graph grows with them.
+        planes = torch.compiler.is_compiling() and c <= 4
+        outs = [None] * c
         for ty in range(k):
             row = iy[..., ty] * w
             for tx in range(k):
-                index = (row + ix[..., tx]).reshape(b, 1, ho * wo).expand(b, c, ho * wo)
                 weight = (wy[..., ty] * wx[..., tx]).reshape(b, 1, ho * wo)
-                out = _accumulate(out, torch.gather(flat, 2, index), weight)
+                if planes:
+                    index = (row + ix[..., tx]).reshape(b, ho * wo)
+                    for i in range(c):
+                        value = torch.gather(flat[:, i], 1, index)
+                        outs[i] = _accumulate(outs[i], value, weight[:, 0])
+                else:
+                    index = (row + ix[..., tx]).reshape(b, 1, ho * wo).expand(b, c, ho * wo)
+                    out = _accumulate(out, torch.gather(flat, 2, index), weight)
                 if self.source_border == "constant":
                     cov = weight if cov is None else cov + weight
+        if planes:
+            out = torch.stack(outs, 1)
         out = out.view(b, c, ho, wo)
         if cov is not None:
             cov = cov.view(b, 1, ho, wo)
