@@ -7,12 +7,17 @@ LAUNCHED = ("jitter_stats", "jitter_apply")  # the kernels the host launches (th
 
 @triton.jit
 def hue_channel(n, half, base, chroma):
-    # V - chroma * f(k) as in color._from_hue: t = (n + H / 60) mod 6 for t in [-3, 15)
-    # (subtractions of multiples of 6, exact there), clamp(|t - 3|, 1, 2)
-    t = n + 2.0 * half
-    t = tl.where(t < 0.0, t + 6.0, tl.where(t >= 12.0, t - 12.0, tl.where(t >= 6.0, t - 6.0, t)))
-    t = tl.minimum(tl.maximum(tl.abs(t - 3.0), 1.0), 2.0)
+    # V - chroma * f(k) as in color._hue_channels: ``n`` the channel's sextant offset with the
+    # turn, in (-6, 0]; s = n + H / 60 and clamp(||s| - 3|, 1, 2) (no per-pixel modulo)
+    s = n + 2.0 * half
+    t = tl.minimum(tl.maximum(tl.abs(tl.abs(s) - 3.0), 1.0), 2.0)
     return base + chroma * t
+
+
+@triton.jit
+def hue_offset(n):
+    # n mod -6, in (-6, 0], as color._from_hue's torch.remainder(n, -6.0)
+    return n - 6.0 * tl.ceil(n / 6.0)
 
 
 @triton.jit
@@ -27,9 +32,9 @@ def hue_turn(r, g, b, turn):
     half = not_r + not_r * not_g + 0.5 * (numerator / tl.maximum(chroma, 1e-20))
     base = hi - 2.0 * chroma
     shift = turn * 6.0
-    return (hue_channel(6.0 + shift, half, base, chroma),
-            hue_channel(4.0 + shift, half, base, chroma),
-            hue_channel(2.0 + shift, half, base, chroma))
+    return (hue_channel(hue_offset(shift), half, base, chroma),
+            hue_channel(hue_offset(shift - 2.0), half, base, chroma),
+            hue_channel(hue_offset(shift - 4.0), half, base, chroma))
 
 
 @triton.jit

@@ -402,8 +402,8 @@ def _hue_position(y: Tensor | list[Tensor], spare: Tensor | None = None
     numerator and the sextant offset of the first maximum are picked with exact 0/1 blends of
     single-channel planes (``not_r``, ``not_g``), then ``offset + numerator / chroma``:
     elementwise only (no argmax, gather or per-pixel ``where`` over the channels, all slow on the
-    CPU), the same arithmetic eager and compiled. OpenCV's ``H < 0: H += 360`` is left to the
-    modulo of ``_from_hue``. ``spare``: a (B, 3, H, W) plane that may be overwritten."""
+    CPU), the same arithmetic eager and compiled. OpenCV's ``H < 0: H += 360`` is left to
+    ``_from_hue`` (see ``_hue_channels``). ``spare``: a (B, 3, H, W) plane that may be overwritten."""
     planes = isinstance(y, list)
     r, g, b = y if planes else (y[:, 0:1], y[:, 1:2], y[:, 2:3])
     # planes reused in place where they are ours (fresh large allocations page-fault on the CPU)
