@@ -77,3 +77,13 @@ def per_sample(value, batch: int, like: Tensor, name: str, dtype=torch.float32) 
         raise TypeError(f"{name} must be a number or a ({batch},) tensor, "
                         f"got {type(value).__name__}")
     return torch.full((batch,), float(value), dtype=dtype, device=like.device)
+
+
+def computed_once(value: Tensor | None) -> Tensor | None:
+    """``value`` as a tensor that torch.compile writes out before the loops that read it (a
+    stack of its last dimension's slices: Inductor does not inline a stack into its consumers).
+    For small per-sample values whose arithmetic Inductor would otherwise inline into every
+    pixel of a large loop. Eager: ``value`` itself."""
+    if value is None or not torch.compiler.is_compiling():
+        return value
+    return torch.stack(value.unbind(-1), -1)

@@ -31,6 +31,7 @@ from torch import Tensor
 
 from . import constants, geometry
 from .constants import constant
+from .tensors import computed_once
 
 _QUANT = 32.0  # OpenCV's INTER_TAB_SIZE
 _CUBIC_A = -0.75
@@ -549,7 +550,11 @@ class Resampler:
             du, dv, fu, fv = self._scales()
             ix, wx = self._axis_taps(self.u, du, fu, w, interpolation, self.chain.max_scale[1])
             iy, wy = self._axis_taps(self.v, dv, fv, h, interpolation, self.chain.max_scale[0])
-        ix, wx, iy, wy = (_computed_once(t) for t in (ix, wx, iy, wy))
+        # compiled: the taps written out before the gathers. Inlined, Inductor would redo the
+        # float64 coordinate maths for every pixel the gathers read and vectorise that loop with
+        # slow emulated gathers; reading precomputed taps it emits a plain scalar loop, 2.5x
+        # faster (RandomResizedCrop + flip at batch 32, 224 px: ~15 -> ~6 ms)
+        ix, wx, iy, wy = (computed_once(t) for t in (ix, wx, iy, wy))
         b, c = image.shape[:2]
         kx, ky = ix.shape[-1], iy.shape[-1]
         nearest = interpolation in ("nearest", "nearest_exact")
@@ -821,17 +826,6 @@ def _opencv_affine_fixed(m: Tensor, ho: int, wo: int):
     cols = torch.round(inv[:, :, 0:1] * x * 1024.0).to(torch.int32)                     # (B, 2, Wo)
     rows = torch.round((inv[:, :, 1:2] * y + shift[:, :, None]) * 1024.0).to(torch.int32)  # (B, 2, Ho)
     return rows[:, 0], cols[:, 0], rows[:, 1], cols[:, 1]
-
-def _computed_once(taps: Tensor | None) -> Tensor | None:
-    """Per-axis taps (B, L, k) as a tensor that Inductor writes out before the gathers (a stack:
-    on the CPU a copy kernel). Left to itself it inlines the float64 coordinate maths into
-    every pixel the gathers read, and vectorises that loop with slow emulated gathers; reading
-    precomputed taps k apart it emits a plain scalar loop, 2.5x faster (RandomResizedCrop +
-    flip at batch 32, 224 px: ~15 -> ~6 ms). Eager: ``taps`` itself."""
-    if taps is None or not torch.compiler.is_compiling():
-        return taps
-    return torch.stack(taps.unbind(-1), -1)
-
 
 def _accumulate(out: Tensor | None, values: Tensor, weight: Tensor) -> Tensor:
     """out + values * weight, in place after the first tap (values may be uint8)."""

@@ -37,7 +37,8 @@ from torch import Tensor
 
 from . import fused
 from ..core import constants
-from ..core.tensors import as_batch, finish, max_value as _dtype_max, restore_format, working, per_sample
+from ..core.tensors import (as_batch, computed_once, finish, max_value as _dtype_max, restore_format,
+                            working, per_sample)
 from ..core.validation import check_choice, check_number
 
 __all__ = ["normalize", "normalize_per_image", "to_float", "from_float", "invert",
@@ -444,6 +445,9 @@ def _from_hue(value: Tensor, chroma: Tensor, h: Tensor, shift: Tensor | None = N
     if shift is not None:
         # n + 1 - 6 taken into (-6, 0] on the (B, 3) offsets, not per pixel (see _hue_channels)
         n = torch.remainder(torch.add(n, shift.reshape(-1, 1), alpha=scale), -6.0)
+        # compiled: written out once; inlined, the C++ fmod runs in every pixel of the hue loop
+        # (compiled ColorJitter at batch 32: -7 to -12% time)
+        n = computed_once(n)
     n = n.reshape(-1, 3, 1, 1)
     if planes:
         return [_hue_channels(value, chroma, h, n[:, i:i + 1], h_scale) for i in range(3)]
