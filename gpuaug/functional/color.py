@@ -545,7 +545,8 @@ def _jitter_planes(x: Tensor, data: Tensor, hue: Tensor | None, max_value: float
     c = x.shape[1]
     o = 2 * c * c
 
-    def linear(planes: list[Tensor], j: int) -> list[Tensor]:
+    def linear(planes: list[Tensor], j: int, joined: Tensor | None = None
+               ) -> list[Tensor] | Tensor:
         d = data[:, j, :, None, None, None]
         a, bw, sigma = d[:, o], d[:, o + 1:o + 1 + c], d[:, o + 1 + c]
         mean = _weighted(planes, bw).mean(dim=(2, 3), keepdim=True)
@@ -553,22 +554,32 @@ def _jitter_planes(x: Tensor, data: Tensor, hue: Tensor | None, max_value: float
         # so t = lerp(mean, gray, sigma) is, bit for bit, the sum below: a second weighted sum
         # that Inductor computes where it is needed instead of storing a gray plane
         t = _weighted(planes, bw * sigma[:, None]) + (1.0 - sigma) * mean
+        if joined is not None:
+            return torch.addcmul(t, a, joined).clamp_(0.0, max_value)
         return [torch.addcmul(t, a, p).clamp_(0.0, max_value) for p in planes]
 
+    # the last slot runs on the joined image: on planes, the join's loop over the channels
+    # would compute every plane's last step for each channel and pick one
+    last = 5 if hue is not None else 2
     planes = [x[:, i:i + 1] for i in range(c)]
-    for j in range(3):
+    for j in range(last):
+        if j == 3:  # (with the hue only) the turn between slots 2 and 3
+            planes = _hue_rotate(planes, hue)
         planes = linear(planes, j)
-    if hue is not None:
-        planes = _hue_rotate(planes, hue)
-        for j in range(3, 6):
-            planes = linear(planes, j)
-    planes = [_select(apply, p, x[:, i:i + 1]) for i, p in enumerate(planes)]
-    if c == 1:
+    return _select(apply, linear(planes, last, _join(planes)), x)
+
+
+def _join(planes: list[Tensor]) -> Tensor:
+    """(B, 1, H, W) channel planes as one (B, C, H, W) image: a where over the channel index (a
+    cat may be given a channels-last buffer, (B, 1, H, W) planes being both layouts, and a
+    transposing copy)."""
+    if len(planes) == 1:
         return planes[0]
-    # joined by a where over the channel index: a cat may be given a channels-last buffer
-    # ((B, 1, H, W) planes are both layouts) and a transposing copy
-    channel = _const((0, 1, 2), x, torch.int64, shape=(1, 3, 1, 1))
-    return torch.where(channel == 0, planes[0], torch.where(channel == 1, planes[1], planes[2]))
+    channel = _const(tuple(range(len(planes))), planes[0], torch.int64, shape=(1, len(planes), 1, 1))
+    out = planes[-1]
+    for i in range(len(planes) - 2, -1, -1):
+        out = torch.where(channel == i, planes[i], out)
+    return out
 
 
 def _weighted(planes: list[Tensor], weights: Tensor) -> Tensor:
