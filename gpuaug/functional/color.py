@@ -400,11 +400,12 @@ def _hue_position(y: Tensor | list[Tensor], spare: Tensor | None = None
     chroma = max - min (S = chroma / V), H / 120 in [-0.5, 3).
 
     OpenCV branches on which channel is the maximum (R first, then G, then B): here the
-    numerator and the sextant offset of the first maximum are picked with exact 0/1 blends of
-    single-channel planes (``not_r``, ``not_g``), then ``offset + numerator / chroma``:
-    elementwise only (no argmax, gather or per-pixel ``where`` over the channels, all slow on the
-    CPU), the same arithmetic eager and compiled. OpenCV's ``H < 0: H += 360`` is left to
-    ``_from_hue`` (see ``_hue_channels``). ``spare``: a (B, 3, H, W) plane that may be overwritten."""
+    numerator and the sextant offset of the first maximum are picked per pixel, then
+    ``offset + numerator / chroma``. Eager, with exact 0/1 blends of single-channel planes
+    (``not_r``, ``not_g``; no argmax, gather or per-pixel ``where`` over the channels, all slow
+    on the CPU); on planes (compiled), with selects, which Inductor makes blends (its lerp is
+    seven vector ops): the same values. OpenCV's ``H < 0: H += 360`` is left to ``_from_hue``
+    (see ``_hue_channels``). ``spare``: a (B, 3, H, W) plane that may be overwritten."""
     planes = isinstance(y, list)
     r, g, b = y if planes else (y[:, 0:1], y[:, 1:2], y[:, 2:3])
     # planes reused in place where they are ours (fresh large allocations page-fault on the CPU)
@@ -414,16 +415,18 @@ def _hue_position(y: Tensor | list[Tensor], spare: Tensor | None = None
     chroma = torch.minimum(chroma, b, out=chroma)
     chroma = torch.sub(hi, chroma, out=chroma)
     if planes:
-        not_r, not_g = torch.ne(r, hi).to(r.dtype), torch.ne(g, hi).to(r.dtype)
-        r_g, g_b = r - g, g - b
-    else:  # two channels per op: fewer kernels
-        if spare is not None:
-            not_rg = torch.ne(y[:, 0:2], hi, out=spare[:, 0:2])       # written as float
-        else:
-            not_rg = torch.ne(y[:, 0:2], hi).to(y.dtype)
-        not_r, not_g = not_rg[:, 0:1], not_rg[:, 1:2]
-        rg_gb = torch.sub(y[:, 0:2], y[:, 1:3])
-        r_g, g_b = rg_gb[:, 0:1], rg_gb[:, 1:2]
+        is_r, is_g = torch.eq(r, hi), torch.eq(g, hi)
+        numerator = torch.where(is_r, g - b, torch.where(is_g, b - r, r - g))
+        half = torch.where(is_r, 0.0, torch.where(is_g, 1.0, 2.0))      # sextant / 2: 0 R, 1 G, 2 B
+        return hi, chroma, torch.addcdiv(half, numerator, chroma.clamp_min(_TINY), value=0.5)
+    # two channels per op: fewer kernels
+    if spare is not None:
+        not_rg = torch.ne(y[:, 0:2], hi, out=spare[:, 0:2])           # written as float
+    else:
+        not_rg = torch.ne(y[:, 0:2], hi).to(y.dtype)
+    not_r, not_g = not_rg[:, 0:1], not_rg[:, 1:2]
+    rg_gb = torch.sub(y[:, 0:2], y[:, 1:3])
+    r_g, g_b = rg_gb[:, 0:1], rg_gb[:, 1:2]
     numerator = torch.lerp(b - r, r_g, not_g)                         # G max: b - r; B max: r - g
     numerator = torch.lerp(g_b, numerator, not_r, out=numerator)      # R max: g - b
     half = torch.addcmul(not_r, not_r, not_g,                        # sextant / 2: 0 R, 1 G, 2 B
