@@ -143,6 +143,15 @@ def imagenet_pipeline(size: int) -> A.Compose:
     ])
 
 
+def albumentations_imagenet(size: int) -> list:
+    """``imagenet_pipeline``'s transforms in albumentations."""
+    Alb = _albu()
+    return [Alb.RandomResizedCrop((size, size)), Alb.HorizontalFlip(),
+            Alb.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8),
+            Alb.GaussianBlur(blur_limit=(7, 7), sigma_limit=(0.1, 2.0), p=0.5),
+            Alb.Normalize(MEAN, STD)]
+
+
 def geometric_chain(size: int) -> A.Compose:
     """RandomResizedCrop + HorizontalFlip + Affine + Perspective (one resample in gpuaug)."""
     return A.Compose([
@@ -176,12 +185,7 @@ def _pipelines() -> list[Bench]:
                            v2.ToDtype(torch.float32, scale=True), v2.Normalize(MEAN, STD)])
 
     def a_imagenet(size):
-        Alb = _albu()
-        return albu_image(Alb.Compose([
-            Alb.RandomResizedCrop((size, size)), Alb.HorizontalFlip(),
-            Alb.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8),
-            Alb.GaussianBlur(blur_limit=(7, 7), sigma_limit=(0.1, 2.0), p=0.5),
-            Alb.Normalize(MEAN, STD)]))
+        return albu_image(_albu().Compose(albumentations_imagenet(size)))
 
     def d_imagenet(size):
         from nvidia.dali import fn, types

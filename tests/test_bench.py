@@ -94,6 +94,21 @@ def test_sub_batch_study_prints_one_row_per_mode():
         assert all(float(cell.replace(",", "")) > 0 for cell in line.strip("| ").split(" | ")[1:])
 
 
+def test_stage_study_prints_each_stage_for_each_library():
+    env = {k: v for k, v in os.environ.items() if not any(k in a for a in ALLOCATORS.values())}
+    done = subprocess.run([sys.executable, "-m", "benchmarks.stages", "--batch", "2", "--size", "32",
+                           "--rounds", "1", "--calls", "1"],
+                          cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert lines[0] == "| ms per image (the stage's own) | gpuaug | gpuaug compiled | albumentations |"
+    assert [line.split(" | ")[0] for line in lines[1:]] == [
+        "| RandomResizedCrop + HorizontalFlip", "| + ColorJitter", "| + GaussianBlur", "| + Normalize"]
+    for line in lines[1:]:
+        cells = line.strip("| ").split(" | ")[1:]
+        totals = [float(cell.split(" ")[0]) for cell in cells]
+        assert len(totals) == 3 and all(t > 0 for t in totals)
+
+
 def test_triton_counts_show_fewer_kernels_and_bytes_with_the_fused_color_jitter():
     pytest.importorskip("triton")
     done = subprocess.run([sys.executable, "-m", "benchmarks.triton_counts", "--batch", "2",
