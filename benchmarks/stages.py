@@ -4,24 +4,25 @@ compiled) and in albumentations (one image at a time, one thread), on the same b
     OMP_NUM_THREADS=1 python -m benchmarks.stages --batch 32 --rounds 5 [--allocator retain]
 
 Each library runs the pipeline's first 2, 3, 4 and 5 transforms (RandomResizedCrop +
-HorizontalFlip, then + ColorJitter, + GaussianBlur, + Normalize), every prefix timed in turn,
-round after round; a stage's cost is its prefix's time less the previous prefix's. A prefix's
-own end differs from the pipeline's middle: gpuaug rounds and converts its result to uint8 when
-the prefix ends before Normalize (albumentations keeps uint8 between steps throughout). With
-``OMP_NUM_THREADS=1`` both sides have one core: the per-core comparison of the issue's targets.
+HorizontalFlip, then + ColorJitter, + GaussianBlur, + Normalize), every prefix timed in turn
+(``run.time_call``: the median call), round after round; a stage's cost is its prefix's time less
+the previous prefix's. A prefix's own end differs from the pipeline's middle: gpuaug rounds and
+converts its result to uint8 when the prefix ends before Normalize (albumentations keeps uint8
+between steps throughout). With ``OMP_NUM_THREADS=1`` both sides have one core: the per-core
+comparison of the issue's targets.
 """
 from __future__ import annotations
 
 import argparse
 import statistics
 import sys
-import time
 
 import torch
 
 import gpuaug as A
 
-from .run import ALLOCATORS, allocator_label, device_name, make_inputs, restart_with_allocator
+from .run import (ALLOCATORS, allocator_label, device_name, make_inputs, restart_with_allocator,
+                  time_call)
 from .specs import albumentations_imagenet, imagenet_pipeline
 
 STAGES = ("RandomResizedCrop + HorizontalFlip", "+ ColorJitter", "+ GaussianBlur", "+ Normalize")
@@ -32,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--calls", type=int, default=3, help="timed batches per round and prefix")
+    parser.add_argument("--min-time", type=float, default=0.5,
+                        help="seconds each prefix is timed for per round (at least 3 calls)")
     parser.add_argument("--allocator", choices=tuple(ALLOCATORS), default="default")
     args = parser.parse_args(argv)
     restart_with_allocator(args.allocator, ["-m", "benchmarks.stages",
@@ -53,17 +55,13 @@ def main(argv: list[str] | None = None) -> int:
         albu = Alb.Compose(theirs[:end])
         cases[("albumentations", stage)] = lambda aug=albu: [aug(image=i)["image"]
                                                              for i in inputs.numpy_images]
+    cpu = torch.device("cpu")
     ms = {key: [] for key in cases}
-    for fn in cases.values():  # warm-up and compile
-        fn()
-    for _ in range(args.rounds):
+    for _ in range(args.rounds):  # (time_call warms each case up: the first round compiles)
         for key, fn in cases.items():
-            start = time.perf_counter()
-            for _ in range(args.calls):
-                fn()
-            ms[key].append((time.perf_counter() - start) / args.calls / args.batch * 1e3)
+            ms[key].append(time_call(fn, cpu, args.min_time) / args.batch * 1e3)
     libs = ("gpuaug", "gpuaug compiled", "albumentations")
-    print(f"# {device_name(torch.device('cpu'))} | allocator {allocator_label()} | ImageNet "
+    print(f"# {device_name(cpu)} | allocator {allocator_label()} | ImageNet "
           f"pipeline, {args.batch} images of {args.size} px, median of {args.rounds} rounds")
     print("| ms per image (the stage's own) | " + " | ".join(libs) + " |")
     print("|---|" + "---|" * len(libs))
