@@ -113,16 +113,17 @@ def _filter2d(x: Tensor, kernel: Tensor, border: str = "reflect_101") -> Tensor:
 
 
 def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
-    """cv2.sepFilter2D(x, -1, taps, taps): the same odd 1D kernel, (B, K) or (K,), along rows
-    and columns (one copy of the per-channel weights serves both passes)."""
+    """cv2.sepFilter2D(x, -1, taps, taps): the same odd 1D kernel, (K,), (B, K) or per sample
+    and channel (B, C, K), along rows and columns (one copy of the per-channel weights serves
+    both passes)."""
     b, c, h, w = x.shape
     k = taps.shape[-1]
     r = k // 2
-    if taps.dim() == 2 and torch.compiler.is_compiling():
+    if taps.dim() > 1 and torch.compiler.is_compiling():
         # shifted multiply-adds: Inductor fuses each pass into one loop (a grouped convolution
         # stays an external call with its own layout conversions); rows are padded after the
         # pass along them, so that pass reads no border rows
-        t = taps.to(x.dtype).reshape(b, 1, 1, 1, k)
+        t = taps.to(x.dtype).reshape(b, -1, 1, 1, k)
         x = _pad(x, 0, 0, r, r, border)
         x = sum(x[..., i:i + w] * t[..., i] for i in range(k))
         x = _pad(x, r, r, 0, 0, border)
@@ -133,7 +134,7 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
         x = F.conv2d(x.reshape(b * c, 1, h + 2 * r, w + 2 * r), taps.view(1, 1, 1, k))
         x = F.conv2d(x, taps.view(1, 1, k, 1))
         return x.reshape(b, c, h, w)
-    weight = taps[:, None].expand(b, c, k).reshape(b * c, 1, k)
+    weight = (taps if taps.dim() == 3 else taps[:, None].expand(b, c, k)).reshape(b * c, 1, k)
     x = F.conv2d(x.reshape(1, b * c, h + 2 * r, w + 2 * r), weight.view(b * c, 1, 1, k),
                  groups=b * c)
     x = F.conv2d(x, weight.view(b * c, 1, k, 1), groups=b * c)
@@ -169,8 +170,8 @@ def _span(size: int, like: Tensor) -> Tensor:
 
 
 def _outside(ksize: Tensor, size: int) -> Tensor:
-    """(B, size) True at the taps outside each sample's own odd ``ksize`` (centred)."""
-    return _span(size, ksize)[None, :] > ksize[:, None]
+    """(B, ..., size) True at the taps outside each sample's own odd ``ksize`` (B, ...), centred."""
+    return _span(size, ksize) > ksize[..., None]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,9 +184,10 @@ def gaussian_kernel_size(sigma: float) -> int:
 
 def _gaussian_taps(sigma: Tensor, ksize: Tensor, size: int, opencv_zero: bool = False,
                    full: bool = False) -> Tensor:
-    """(B, size) normalised Gaussian taps of per-sample odd length ``ksize`` (zero outside),
-    ``exp(-x^2 / (2 sigma^2))`` as cv2.getGaussianKernel and albumentations compute them.
-    ``full``: the caller knows every ``ksize`` is ``size`` (no taps to mask).
+    """(B, ..., size) normalised Gaussian taps of per-sample odd length ``ksize`` (zero outside),
+    ``exp(-x^2 / (2 sigma^2))`` as cv2.getGaussianKernel and albumentations compute them, for
+    (B, ...) ``sigma`` and ``ksize``. ``full``: the caller knows every ``ksize`` is ``size`` (no
+    taps to mask).
 
     ``opencv_zero``: sigma <= 0 means what it means to cv2.GaussianBlur (a sigma derived from the
     size, and OpenCV's fixed kernels up to size 7); otherwise a sigma of 0 is the limit, a delta.
@@ -196,15 +198,17 @@ def _gaussian_taps(sigma: Tensor, ksize: Tensor, size: int, opencv_zero: bool = 
         derived = 0.3 * ((ksize.to(sigma.dtype) - 1) * 0.5 - 1) + 0.8
         sigma = torch.where(zero, derived, sigma)
     var = torch.addcmul(constant((1e-12,), sigma), sigma, sigma)   # no NaN at sigma = 0
-    g = (half_x2[None, :] / var[:, None]).exp_()
+    g = half_x2 / var[..., None]
     if not full:
-        g = g.masked_fill_(_outside(ksize, size), 0.0)
-    g = g / g.sum(-1, keepdim=True)
+        g = g.masked_fill_(_outside(ksize, size), -math.inf)
+    # exp and normalise in one kernel: the centre tap's exponent is 0, the largest, so softmax's
+    # shift by the maximum changes nothing
+    g = torch.softmax(g, -1)
     if opencv_zero:
         table = _small_gaussian_table(size, sigma)
         row = (ksize // 2).clamp(0, 3)
         fixed = (ksize <= 7) & zero
-        g = torch.where(fixed[:, None], table.index_select(0, row), g)
+        g = torch.where(fixed[..., None], table[row], g)
     return g
 
 
@@ -278,7 +282,10 @@ def _check_kernel_size(kernel_size, name: str = "kernel_size", allow_zero: bool 
 def _gaussian_blur(x: Tensor, sigma: Tensor, ksize: Tensor, size: int,
                    opencv_zero: bool = False, full: bool = False) -> Tensor:
     """Per-sample Gaussian blur of a float working image: (B,) sigma, (B,) odd ksize <= size
-    (``full``: every ksize is ``size``)."""
+    (``full``: every ksize is ``size``). The taps are made per sample and channel, (B, C, size):
+    the grouped convolution's weights without a copy that expands them over the channels."""
+    c = x.shape[1]
+    sigma, ksize = sigma[:, None].expand(-1, c), ksize[:, None].expand(-1, c)
     return _separable(x, _gaussian_taps(sigma, ksize, size, opencv_zero, full))
 
 

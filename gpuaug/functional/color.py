@@ -387,12 +387,6 @@ _SLOTS = {True: _slot_table(True), False: _slot_table(False)}
 _HUE_N = (0.0, -2.0, -4.0)
 
 
-def _channel_min(y: Tensor) -> Tensor:
-    """The minimum over the 3 channels of (B, 3, H, W), elementwise (a reduction over a short
-    non-innermost dimension is an order of magnitude slower on the CPU)."""
-    return torch.minimum(torch.minimum(y[:, 0:1], y[:, 1:2]), y[:, 2:3])
-
-
 def _hue_position(y: Tensor | list[Tensor], spare: Tensor | None = None
                   ) -> tuple[Tensor, Tensor, Tensor]:
     """OpenCV's float RGB -> HSV of (B, 3, H, W) images (or their three (B, 1, H, W) channel
@@ -409,10 +403,12 @@ def _hue_position(y: Tensor | list[Tensor], spare: Tensor | None = None
     planes = isinstance(y, list)
     r, g, b = y if planes else (y[:, 0:1], y[:, 1:2], y[:, 2:3])
     # planes reused in place where they are ours (fresh large allocations page-fault on the CPU)
-    hi = torch.maximum(r, g)
-    hi = torch.maximum(hi, b, out=hi)
-    chroma = torch.minimum(r, g)
-    chroma = torch.minimum(chroma, b, out=chroma)
+    if planes:
+        hi = torch.maximum(torch.maximum(r, g), b)
+        chroma = torch.minimum(r, g)
+        chroma = torch.minimum(chroma, b, out=chroma)
+    else:  # amax / amin over the channels: one kernel each, as fast as two maximum()s on the CPU
+        hi, chroma = y.amax(1, keepdim=True), y.amin(1, keepdim=True)
     chroma = torch.sub(hi, chroma, out=chroma)
     if planes:
         is_r, is_g = torch.eq(r, hi), torch.eq(g, hi)
@@ -514,13 +510,15 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
         mix, v = d[:, :c * c].reshape(b, c, c), d[:, c * c:2 * c * c].reshape(b, c, c)
         flat = y.reshape(b, c, h * w)
         shift = torch.bmm(v, flat.mean(2, keepdim=True))                      # (B, c, 1)
-        if len(buffers) < 2:
-            buffers.append(torch.empty_like(flat))
-        out = buffers[j % 2]  # slot j reads slot j - 1's buffer (or x, or the hue's output)
+        # slot j reads slot j - 1's buffer (or x, or the hue's output); the first two slots
+        # allocate the two buffers
+        out = buffers[j % 2] if len(buffers) == 2 else None
         if c == 1:  # baddbmm fused a 1 x 1 product with its bias at batch 1 only (AVX-512 Xeon)
-            torch.mul(flat, mix, out=out).add_(shift)
+            out = torch.mul(flat, mix, out=out).add_(shift)
         else:
-            torch.baddbmm(shift, mix, flat, out=out)
+            out = torch.baddbmm(shift, mix, flat, out=out)
+        if len(buffers) < 2:
+            buffers.append(out)
         return out.clamp_(0.0, max_value).reshape(b, c, h, w)
 
     y = x
@@ -678,8 +676,8 @@ def _rgb_to_hsv8(q: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     fixed-point products stay below 2**31)."""
     q = q.to(torch.int32)
     r, g, b = q[:, 0:1], q[:, 1:2], q[:, 2:3]
-    v = torch.maximum(torch.maximum(r, g), b)
-    diff = v - _channel_min(q)
+    v = q.amax(1, keepdim=True)
+    diff = v - q.amin(1, keepdim=True)
 
     def table(values, index):  # index_select takes int32 indices (advanced indexing may not)
         return _const(values, q).index_select(0, index.reshape(-1)).view_as(index)
@@ -1000,7 +998,8 @@ def _to_gray(x: Tensor, method: str, num_output_channels: int, max_value: float,
         gray = _rgb_to_lab8(_to_levels(x, max_value), luminance_only=True).to(x.dtype)
         gray = gray if max_value == 255.0 else gray / (255.0 / max_value)
     elif method == "desaturation":
-        lo, hi = torch.aminmax(x, dim=1, keepdim=True)
+        # (not aminmax: over the channels it is ~10x slower than amin and amax on the CPU)
+        lo, hi = x.amin(1, keepdim=True), x.amax(1, keepdim=True)
         gray = (lo + hi) * 0.5
     elif method == "average":
         gray = x.mean(1, keepdim=True)
