@@ -99,9 +99,14 @@ def _check_channels(x: Tensor, allowed: tuple[int, ...], what: str) -> int:
 
 
 def _gray(x: Tensor) -> Tensor:
-    """cv2.COLOR_RGB2GRAY in float: (B, 3, H, W) -> (B, 1, H, W)."""
-    w = _const(GRAY_WEIGHTS, x, shape=(1, 3, 1, 1))
-    return (x * w).sum(1, keepdim=True)
+    """cv2.COLOR_RGB2GRAY in float: (B, 3, H, W) -> (B, 1, H, W), R, G and B products added in
+    that order. On the planes, not as a sum over the channels: no (B, 3, H, W) temporary, and
+    a reduction over a short non-innermost dimension is slow on the CPU (2.5 -> 0.8 ms at batch
+    32, 224 px)."""
+    w = _const(GRAY_WEIGHTS, x, shape=(3, 1, 1, 1))
+    out = x[:, 0:1] * w[0]
+    out = torch.addcmul(out, x[:, 1:2], w[1], out=out)
+    return torch.addcmul(out, x[:, 2:3], w[2], out=out)
 
 
 def _channel_tuple(value, channels: int, name: str) -> tuple[float, ...]:
@@ -779,7 +784,10 @@ def _channel_shuffle(x: Tensor, permutation: Tensor, apply: Tensor | None = None
     if apply is not None:
         permutation = torch.where(apply[:, None], permutation,
                                   _const(tuple(range(c)), permutation))
-    return torch.gather(x, 1, permutation[:, :, None, None].expand(x.shape))
+    # whole channel planes copied by index_select over (B * C) rows: a gather along the channels
+    # reads pixel by pixel (on the CPU 30x slower: 10 ms against 0.3 for uint8, batch 32, 224 px)
+    rows = torch.add(permutation, constants.arange(0, b, x.device).view(b, 1), alpha=c)
+    return x.reshape(b * c, -1).index_select(0, rows.reshape(-1)).view(x.shape)
 
 
 def channel_shuffle(image: Tensor, permutation) -> Tensor:
@@ -1007,12 +1015,13 @@ def _to_gray(x: Tensor, method: str, num_output_channels: int, max_value: float,
         gray = x.amax(1, keepdim=True)
     else:
         gray = _pca_gray(x) * max_value
-    out = gray if num_output_channels == 1 else gray.repeat(1, num_output_channels, 1, 1)
-    if apply is not None and num_output_channels != c:
-        raise ValueError(f"ToGray(num_output_channels={num_output_channels}) on {c}-channel "
-                         "images changes the channel count, so every sample must be converted: "
-                         "use p=1 (skipped samples would keep their channels)")
-    return _select(apply, out, x)
+    if apply is not None:
+        if num_output_channels != c:
+            raise ValueError(f"ToGray(num_output_channels={num_output_channels}) on {c}-channel "
+                             "images changes the channel count, so every sample must be "
+                             "converted: use p=1 (skipped samples would keep their channels)")
+        return _select(apply, gray, x)  # the gray plane broadcast over the channels: no repeat
+    return gray if num_output_channels == 1 else gray.repeat(1, num_output_channels, 1, 1)
 
 
 def to_gray(image: Tensor, num_output_channels: int = 3,
