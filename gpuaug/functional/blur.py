@@ -201,9 +201,11 @@ def _gaussian_taps(sigma: Tensor, ksize: Tensor, size: int, opencv_zero: bool = 
     g = half_x2 / var[..., None]
     if not full:
         g = g.masked_fill_(_outside(ksize, size), -math.inf)
-    # exp and normalise in one kernel: the centre tap's exponent is 0, the largest, so softmax's
-    # shift by the maximum changes nothing
-    g = torch.softmax(g, -1)
+    if torch.compiler.is_compiling():  # Inductor fuses these; its softmax adds a max pass
+        g = g.exp_()
+        g = g / g.sum(-1, keepdim=True)
+    else:  # eager: one kernel (the centre tap's exponent, 0, is the largest: no shift)
+        g = torch.softmax(g, -1)
     if opencv_zero:
         table = _small_gaussian_table(size, sigma)
         row = (ksize // 2).clamp(0, 3)
@@ -282,10 +284,12 @@ def _check_kernel_size(kernel_size, name: str = "kernel_size", allow_zero: bool 
 def _gaussian_blur(x: Tensor, sigma: Tensor, ksize: Tensor, size: int,
                    opencv_zero: bool = False, full: bool = False) -> Tensor:
     """Per-sample Gaussian blur of a float working image: (B,) sigma, (B,) odd ksize <= size
-    (``full``: every ksize is ``size``). The taps are made per sample and channel, (B, C, size):
-    the grouped convolution's weights without a copy that expands them over the channels."""
-    c = x.shape[1]
-    sigma, ksize = sigma[:, None].expand(-1, c), ksize[:, None].expand(-1, c)
+    (``full``: every ksize is ``size``). Eager, the taps are made per sample and channel,
+    (B, C, size): the grouped convolution's weights without a copy that expands them over the
+    channels (compiled, the blur is multiply-adds that broadcast (B, size) taps)."""
+    if not torch.compiler.is_compiling():
+        c = x.shape[1]
+        sigma, ksize = sigma[:, None].expand(-1, c), ksize[:, None].expand(-1, c)
     return _separable(x, _gaussian_taps(sigma, ksize, size, opencv_zero, full))
 
 
