@@ -405,21 +405,19 @@ def _hue_position(y: Tensor | list[Tensor], spare: Tensor | None = None
     on the CPU); on planes (compiled), with selects, which Inductor makes blends (its lerp is
     seven vector ops): the same values. OpenCV's ``H < 0: H += 360`` is left to ``_from_hue``
     (see ``_hue_channels``). ``spare``: a (B, 3, H, W) plane that may be overwritten."""
-    planes = isinstance(y, list)
-    r, g, b = y if planes else (y[:, 0:1], y[:, 1:2], y[:, 2:3])
-    # planes reused in place where they are ours (fresh large allocations page-fault on the CPU)
-    if planes:
+    if isinstance(y, list):
+        r, g, b = y
         hi = torch.maximum(torch.maximum(r, g), b)
-        chroma = torch.minimum(r, g)
-        chroma = torch.minimum(chroma, b, out=chroma)
-    else:  # amax / amin over the channels: one kernel each, as fast as two maximum()s on the CPU
-        hi, chroma = y.amax(1, keepdim=True), y.amin(1, keepdim=True)
-    chroma = torch.sub(hi, chroma, out=chroma)
-    if planes:
+        chroma = hi - torch.minimum(torch.minimum(r, g), b)
         is_r, is_g = torch.eq(r, hi), torch.eq(g, hi)
         numerator = torch.where(is_r, g - b, torch.where(is_g, b - r, r - g))
         half = torch.where(is_r, 0.0, torch.where(is_g, 1.0, 2.0))      # sextant / 2: 0 R, 1 G, 2 B
         return hi, chroma, torch.addcdiv(half, numerator, chroma.clamp_min(_TINY), value=0.5)
+    r, b = y[:, 0:1], y[:, 2:3]
+    # amax / amin over the channels: one kernel each, as fast as two maximum()s on the CPU;
+    # planes reused in place where they are ours (fresh large allocations page-fault on the CPU)
+    hi, chroma = y.amax(1, keepdim=True), y.amin(1, keepdim=True)
+    chroma = torch.sub(hi, chroma, out=chroma)
     # two channels per op: fewer kernels
     if spare is not None:
         not_rg = torch.ne(y[:, 0:2], hi, out=spare[:, 0:2])           # written as float
