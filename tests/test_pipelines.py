@@ -53,9 +53,10 @@ def test_imagenet_pipeline_compiles_whole_and_matches_eager():
             a, b = eager(x), compiled(x)
             # float32 output: fused kernels may round a few ulps differently
             assert torch.allclose(a, b, atol=1e-4, rtol=0), (a - b).abs().max()
-    # 47 with torch 2.14.1, 55 with 2.4.1 (older Inductor fuses less), on 2026-12-07
+    # 47 with torch 2.14.1, 64 with 2.11.0, 55 with 2.4.1 (Inductor's fusion differs between
+    # releases), on 2026-12-07: the tight bound where CI runs
     newer = tuple(int(v) for v in torch.__version__.split(".")[:2]) >= (2, 14)
-    assert 0 < metrics.generated_kernel_count <= (48 if newer else 56), \
+    assert 0 < metrics.generated_kernel_count <= (48 if newer else 64), \
         metrics.generated_kernel_count
 
 

@@ -104,7 +104,11 @@ class State:
     @property
     def channels(self) -> int:
         """The channel count of the widest image of the call (1 without images)."""
-        return max((image.shape[1] for image in self.images.values()), default=1)
+        # (a loop: torch 2.11's dynamo cannot trace max() over a generator with a default)
+        widest = 1
+        for image in self.images.values():
+            widest = max(widest, image.shape[1])
+        return widest
 
     # ---- pixels -------------------------------------------------------------------------
     def raw_images(self) -> dict[str, Tensor]:
