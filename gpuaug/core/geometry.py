@@ -49,10 +49,26 @@ def translation(tx, ty, *, like: Tensor) -> Tensor:
     return from_rows(1.0, 0.0, tx, 0.0, 1.0, ty, like=like)
 
 
-def resize(in_size: tuple[int, int], out_size: tuple[int, int], *, like: Tensor) -> Tensor:
-    """Pixel-centre resize: x' = (x + 0.5) * W_out / W_in - 0.5 (as cv2.resize maps coordinates)."""
+def translation_rows(tx: float, ty: float) -> tuple[float, ...]:
+    """``translation`` by numbers, as the nine entries of the matrix (row-major)."""
+    return (1.0, 0.0, float(tx), 0.0, 1.0, float(ty), 0.0, 0.0, 1.0)
+
+
+def resize_rows(in_size: tuple[int, int], out_size: tuple[int, int]) -> tuple[float, ...]:
+    """Pixel-centre resize, x' = (x + 0.5) * W_out / W_in - 0.5 (as cv2.resize maps
+    coordinates), as the nine entries of the matrix (row-major)."""
     sy, sx = out_size[0] / in_size[0], out_size[1] / in_size[1]
-    return from_rows(sx, 0.0, 0.5 * sx - 0.5, 0.0, sy, 0.5 * sy - 0.5, like=like)
+    return (sx, 0.0, 0.5 * sx - 0.5, 0.0, sy, 0.5 * sy - 0.5, 0.0, 0.0, 1.0)
+
+
+def resize(in_size: tuple[int, int], out_size: tuple[int, int], *, like: Tensor) -> Tensor:
+    return from_rows(*resize_rows(in_size, out_size), like=like)
+
+
+def rows_product(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    """a @ b for 3x3 matrices given as nine numbers each (row-major)."""
+    return tuple(sum(a[3 * r + k] * b[3 * k + c] for k in range(3))
+                 for r in range(3) for c in range(3))
 
 
 def crop_resize_box(box: Tensor, out_size: tuple[int, int]) -> Tensor:

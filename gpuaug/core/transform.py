@@ -307,6 +307,22 @@ class GeometricTransform(Transform):
     def output_size(self, image_size: tuple[int, int]) -> tuple[int, int]:
         return tuple(image_size)
 
+    def static_matrix(self, image_size: tuple[int, int]) -> tuple[float, ...] | None:
+        """The matrix as nine numbers (row-major) when every sample gets the same one, known
+        before drawing (Resize, CenterCrop, a fixed PadIfNeeded): a chain made only of such
+        transforms is resampled with whole-batch kernels (slicing, padding, interpolate).
+        None (the default): per-sample matrices. ``matrix`` must agree with it."""
+        return None
+
+    def host_settings(self, params: Params, image_size: tuple[int, int], drawn: bool,
+                      mask: Tensor | None) -> dict:
+        """``static_matrix`` as the chain's ``host`` setting, where it holds for this call: the
+        parameters drawn here (not passed in) and every sample transformed."""
+        if not drawn or mask is not None or params.get("apply") is not None:
+            return {}
+        host = self.static_matrix(image_size)
+        return {} if host is None else {"host": host}
+
     def skip_matrix(self, image_size: tuple[int, int], like: Tensor) -> Tensor:
         """The matrix of a skipped sample: identity, or a plain resize when the size changes."""
         out_size = self.output_size(image_size)
@@ -336,12 +352,14 @@ class GeometricTransform(Transform):
 
     def _run(self, state, rng, params, mask, force=False):
         size = state.size
+        drawn = params is None
         params = (self._draw(rng, state.batch_size, size, force, state.channels)
-                  if params is None else Params.of(params, state.batch_size, state.device))
+                  if drawn else Params.of(params, state.batch_size, state.device))
         m = self.placed_matrix(params, size, mask)
         settings = self.warp_settings(size)
         if (params.get("apply") is not None or mask is not None) and not self.skip_is_integer(size):
             settings["integer"] = False
+        settings.update(self.host_settings(params, size, drawn, mask))
         state.add_geometry(m, self.output_size(size), **settings)
         return params
 

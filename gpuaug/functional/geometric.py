@@ -114,8 +114,9 @@ def resize(image: Tensor, size, interpolation="linear") -> Tensor:
     else:
         chain = Chain(source_size=(h, w), size=(h, w))
         like = torch.zeros(batch.shape[0], device=batch.device, dtype=geometry.DTYPE)
-        chain.add(geometry.resize((h, w), out_size, like=like), out_size, interpolation=interp,
-                  axis_aligned=True)
+        rows = geometry.resize_rows((h, w), out_size)
+        chain.add(geometry.from_rows(*rows, like=like), out_size, interpolation=interp,
+                  axis_aligned=True, host=rows)
         out = Resampler(chain, batch.shape[0], batch.device).image(batch)
     out = restore_format(finish(out, image.dtype), batch)
     return out[0] if single else out
@@ -186,8 +187,10 @@ def crop(image: Tensor, top, left, height: int, width: int) -> Tensor:
         chain = Chain(source_size=(h, w), size=(h, w))
         tx = -left.to(geometry.DTYPE) if isinstance(left, Tensor) else -float(left)
         ty = -top.to(geometry.DTYPE) if isinstance(top, Tensor) else -float(top)
+        host = geometry.translation_rows(tx, ty) if isinstance(left, int) and isinstance(top, int) \
+            else None
         chain.add(geometry.translation(tx, ty, like=like), (height, width), border="constant",
-                  axis_aligned=True)
+                  axis_aligned=True, host=host)
         out = restore_format(Resampler(chain, batch.shape[0], batch.device).image(batch), batch)
     return out[0] if single else out
 
@@ -203,7 +206,7 @@ def pad(image: Tensor, top: int, bottom: int, left: int, right: int, border_mode
     chain = Chain(source_size=(h, w), size=(h, w))
     chain.add(geometry.translation(float(left), float(top), like=like),
               (h + top + bottom, w + left + right), border=parse_border(border_mode),
-              fill=parse_fill(fill), axis_aligned=True)
+              fill=parse_fill(fill), axis_aligned=True, host=geometry.translation_rows(left, top))
     out = Resampler(chain, batch.shape[0], batch.device).image(batch)
     out = restore_format(finish(out, image.dtype), batch)
     return out[0] if single else out

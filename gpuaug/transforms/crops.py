@@ -84,19 +84,41 @@ class _CropAndPad(GeometricTransform):
             settings["border"] = None
         return settings
 
-    def _sample_pad(self, rng, image_size, like) -> torch.Tensor:
-        """(B, 4) float64 (top, bottom, left, right): albumentations' adjust_padding_by_position."""
+    def _static_window(self, padded_size) -> tuple[int, int] | None:
+        """(x_min, y_min) of a window that is the same for every sample; None: drawn."""
+        return None
+
+    def _random_pad(self, image_size) -> bool:
+        top, bottom, left, right = self._pad_split(image_size)
+        return self.pad_position == "random" and bool(top + bottom or left + right)
+
+    def _fixed_pad(self, image_size) -> tuple[int, int, int, int]:
+        """(top, bottom, left, right) moved by a fixed ``pad_position``."""
         top, bottom, left, right = self._pad_split(image_size)
         ph, pw = top + bottom, left + right
-        pos = self.pad_position
-        if pos == "random" and (ph or pw):
+        return {"center": (top, bottom, left, right), "top_left": (0, ph, 0, pw),
+                "top_right": (0, ph, pw, 0), "bottom_left": (ph, 0, 0, pw),
+                "bottom_right": (ph, 0, pw, 0), "random": (0, 0, 0, 0)}[self.pad_position]
+
+    def _sample_pad(self, rng, image_size, like) -> torch.Tensor:
+        """(B, 4) float64 (top, bottom, left, right): albumentations' adjust_padding_by_position."""
+        if self._random_pad(image_size):
+            top, bottom, left, right = self._pad_split(image_size)
+            ph, pw = top + bottom, left + right
             t = rng.integers(0, ph).to(geometry.DTYPE)
             lf = rng.integers(0, pw).to(geometry.DTYPE)
             return torch.stack([t, ph - t, lf, pw - lf], dim=1)
-        fixed = {"center": (top, bottom, left, right), "top_left": (0, ph, 0, pw),
-                 "top_right": (0, ph, pw, 0), "bottom_left": (ph, 0, 0, pw),
-                 "bottom_right": (ph, 0, pw, 0), "random": (0, 0, 0, 0)}[pos]
-        return torch.stack([_full(v, like) for v in fixed], dim=1)
+        return torch.stack([_full(v, like) for v in self._fixed_pad(image_size)], dim=1)
+
+    def static_matrix(self, image_size):
+        if self._random_pad(image_size):
+            return None
+        top, bottom, left, right = self._pad_split(image_size)
+        window = self._static_window((image_size[0] + top + bottom, image_size[1] + left + right))
+        if window is None:
+            return None
+        top, _, left, _ = self._fixed_pad(image_size)
+        return geometry.translation_rows(left - window[0], top - window[1])
 
     def sample(self, rng, batch_size, image_size):
         self.output_size(image_size)  # the static size check
@@ -251,9 +273,11 @@ class CenterCrop(_SizedCropAndPad):
         super().__init__(height, width, pad_if_needed, pad_position, border_mode, fill, fill_mask,
                          p, same_on_batch, seed)
 
+    def _static_window(self, padded_size):
+        return (padded_size[1] - self.width) // 2, (padded_size[0] - self.height) // 2
+
     def _window(self, rng, padded_size, like):
-        return (_full((padded_size[1] - self.width) // 2, like),
-                _full((padded_size[0] - self.height) // 2, like))
+        return tuple(_full(v, like) for v in self._static_window(padded_size))
 
 
 class Crop(_CropAndPad):
@@ -334,6 +358,9 @@ class Crop(_CropAndPad):
         dh, dw = top + bottom, left + right
         return torch.stack([pad[:, 0], torch.clamp(pad[:, 1], min=dh), pad[:, 2],
                             torch.clamp(pad[:, 3], min=dw)], dim=1)
+
+    def _static_window(self, padded_size):
+        return self.x_min, self.y_min
 
     def sample(self, rng, batch_size, image_size):
         self.output_size(image_size)

@@ -96,10 +96,12 @@ class _AreaForDownscale:
 
     def _add(self, state, rng, params, mask, force):
         size = state.size
-        params = (self._draw(rng, state.batch_size, size, force) if params is None
+        drawn = params is None
+        params = (self._draw(rng, state.batch_size, size, force) if drawn
                   else Params.of(params, state.batch_size, state.device))
         m = self.placed_matrix(params, size, mask)
-        state.add_geometry(m, self.output_size(size), **self._settings_for(size))
+        state.add_geometry(m, self.output_size(size), **self._settings_for(size),
+                           **self.host_settings(params, size, drawn, mask))
         return params
 
 
@@ -401,8 +403,11 @@ class Resize(_AreaForDownscale, GeometricTransform):
     def _run(self, state, rng, params, mask, force=False):
         return self._add(state, rng, params, mask, force)
 
+    def static_matrix(self, image_size):
+        return geometry.resize_rows(image_size, self.size)
+
     def matrix(self, params, image_size):
-        return geometry.resize(image_size, self.size, like=params.like())
+        return geometry.from_rows(*self.static_matrix(image_size), like=params.like())
 
 
 class _MaxSize(_AreaForDownscale, GeometricTransform):
@@ -486,9 +491,14 @@ class _MaxSize(_AreaForDownscale, GeometricTransform):
             scale = scale + (pick == i).to(DTYPE) * self._scale(m, h, w)
         return {"scale": scale}
 
+    def static_matrix(self, image_size):
+        if self.choices is not None:
+            return None
+        return geometry.resize_rows(image_size, self.output_size(image_size))
+
     def matrix(self, params, image_size):
         if self.choices is None:
-            return geometry.resize(image_size, self.output_size(image_size), like=params.like())
+            return geometry.from_rows(*self.static_matrix(image_size), like=params.like())
         h, w = image_size
         fh, fw = self.output_size(image_size)
         s = params["scale"].to(device=params.device, dtype=DTYPE)
@@ -684,6 +694,12 @@ class PadIfNeeded(GeometricTransform):
         device = rng.device
         return {"pad_top": torch.full((batch_size,), top, dtype=torch.int64, device=device),
                 "pad_left": torch.full((batch_size,), left, dtype=torch.int64, device=device)}
+
+    def static_matrix(self, image_size):
+        if self.position == "random":
+            return None
+        top, _, left, _ = self._pads(image_size)
+        return geometry.translation_rows(left, top)
 
     def matrix(self, params, image_size):
         like = params.like()
