@@ -157,6 +157,18 @@ def test_per_sample_cases_keep_the_per_sample_reads():
     assert "upsample_bilinear2d" not in _reads(lambda: rotated(image=image))
 
 
+@pytest.mark.parametrize("aug", [A.Resize(30, 33), A.SmallestMaxSize(32), A.CenterCrop(20, 25),
+                                 A.PadIfNeeded(60, 70, border_mode="reflect_101")],
+                         ids=lambda a: type(a).__name__)
+def test_a_replay_reads_the_pixels_as_the_first_call(aug):
+    """Parameters passed back in give the first call's pixels: a resize (whose matrix reads no
+    parameter) keeps the whole-batch read; a crop or pad reads per sample, bit for bit alike."""
+    data = make_inputs(3, (40, 50), torch.uint8, seed=7)
+    first = aug(image=data["image"], mask=data["mask"], return_params=True)
+    again = aug(image=data["image"], mask=data["mask"], params=first["params"])
+    assert torch.equal(first["image"], again["image"]) and torch.equal(first["mask"], again["mask"])
+
+
 def test_a_whole_frame_crop_is_a_copy():
     """A crop of the whole frame is a fresh tensor: later in-place steps cannot write into the
     caller's image."""

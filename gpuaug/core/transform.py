@@ -286,6 +286,7 @@ class GeometricTransform(Transform):
     """
 
     axis_aligned: ClassVar[bool] = False
+    matrix_reads_params: ClassVar[bool] = True  # False: the matrix depends on the size only
     exact: ClassVar[bool] = False
     integer: ClassVar[bool] = False
     projective: ClassVar[bool] = False
@@ -316,9 +317,11 @@ class GeometricTransform(Transform):
 
     def host_settings(self, params: Params, image_size: tuple[int, int], drawn: bool,
                       mask: Tensor | None) -> dict:
-        """``static_matrix`` as the chain's ``host`` setting, where it holds for this call: the
-        parameters drawn here (not passed in) and every sample transformed."""
-        if not drawn or mask is not None or params.get("apply") is not None:
+        """``static_matrix`` as the chain's ``host`` setting, where it holds for this call: every
+        sample transformed, and the parameters drawn here (not passed in) unless the matrix
+        does not read them (a replay then reads the pixels as the first call did)."""
+        if (not drawn and self.matrix_reads_params) or mask is not None \
+                or params.get("apply") is not None:
             return {}
         host = self.static_matrix(image_size)
         return {} if host is None else {"host": host}

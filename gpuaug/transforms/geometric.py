@@ -384,6 +384,7 @@ class Resize(_AreaForDownscale, GeometricTransform):
     """
 
     axis_aligned = True
+    matrix_reads_params = False
 
     def __init__(self, height: int, width: int, interpolation=1, mask_interpolation=0,
                  area_for_downscale=None, p: float = 1.0, same_on_batch: bool = False,
@@ -414,6 +415,7 @@ class _MaxSize(_AreaForDownscale, GeometricTransform):
     """Shared by LongestMaxSize and SmallestMaxSize: an aspect-keeping resize by one factor."""
 
     axis_aligned = True
+    matrix_reads_params = False  # (a sequence max_size draws a scale: it has no static matrix)
 
     def __init__(self, max_size=None, max_size_hw=None, interpolation=1, mask_interpolation=0,
                  area_for_downscale=None, p: float = 1.0, same_on_batch: bool = False,
