@@ -185,13 +185,14 @@ def _progress(done: int, total: int, label: str):
 
 
 def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=True,
-        rounds: int = 1) -> list[dict]:
+        rounds: int = 1, rows: list[dict] | None = None) -> list[dict]:
     """Every library on every job. With ``rounds`` > 1 the libraries are timed in turn, round
     after round (each round ``min_time`` per library), and a row gives the median round: a
-    machine whose speed drifts during the run then moves every library alike."""
+    machine whose speed drifts during the run then moves every library alike. ``rows``: a
+    list that receives each job's rows as the job finishes (what an interrupted run keeps)."""
     import cv2
     cv2.setNumThreads(1)  # albumentations' method: one image at a time on one thread
-    rows = []
+    rows = [] if rows is None else rows
     jobs = [(b, n, s) for b in benches for n in batches for s in sizes]
     for index, (bench, batch, size) in enumerate(jobs):
         _progress(index, len(jobs), f"{bench.name} B={batch} {size}px")
@@ -251,12 +252,16 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
                     row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
         rows.extend(job_rows)
     _progress(len(jobs), len(jobs), "done")
+    return rows
+
+
+def add_ratios(rows: list[dict]) -> None:
+    """Each row's ``gpuaug_speedup``: gpuaug eager's images/s over the row's, same job."""
     base = {(r["bench"], r["batch"], r["size"]): r.get("images_per_s") for r in rows if r["lib"] == "gpuaug"}
     for r in rows:
         ref = base.get((r["bench"], r["batch"], r["size"]))
         if ref and r.get("images_per_s"):
             r["gpuaug_speedup"] = ref / r["images_per_s"]
-    return rows
 
 
 def format_table(rows: list[dict]) -> str:
@@ -322,12 +327,21 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.timezone.utc)
     if args.rounds < 1:
         parser.error(f"--rounds must be >= 1, got {args.rounds}")
-    rows = run(benches, batches, sizes, device, libs, args.min_time, args.compile_mode,
-               counts=not args.no_counts, rounds=args.rounds)
+    rows: list[dict] = []
+    interrupted = False
+    try:
+        run(benches, batches, sizes, device, libs, args.min_time, args.compile_mode,
+            counts=not args.no_counts, rounds=args.rounds, rows=rows)
+    except KeyboardInterrupt:  # (a time limit's SIGINT: keep and write the finished jobs)
+        interrupted = True
+        print(f"\n# interrupted: {len(rows)} rows of finished jobs kept", file=sys.stderr)
+    add_ratios(rows)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
             "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv),
             "allocator": allocator_label(), "gpuaug_triton": triton_label(device),
             "note": "torchvision batch* draws one set of parameters for the whole batch: not like-for-like"}
+    if interrupted:
+        meta["interrupted"] = True
     print(f"# {meta['device']} | {meta['date']} | allocator {meta['allocator']} | "
           f"Triton kernels {meta['gpuaug_triton']} | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
     print(format_table(rows))

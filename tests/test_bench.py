@@ -125,3 +125,27 @@ def test_triton_counts_show_fewer_kernels_and_bytes_with_the_fused_color_jitter(
         aten, launches = parts.strip("()").split(" + ")
         assert int(launches) == 2 and int(aten) + 2 == int(total), name
         assert int(total) < int(without) and float(mb_with) < float(mb_without), name
+
+
+def test_an_interrupted_run_writes_the_jobs_that_finished(tmp_path, monkeypatch, capsys):
+    """A time limit's SIGINT (benchmarks/gpu.sh runs each step under `timeout --signal=INT`)
+    ends the run after the jobs that finished: their rows are written, flagged."""
+    import benchmarks.run as bench_run
+    calls = []
+    real = bench_run.time_call
+
+    def time_call(fn, device, min_time):
+        calls.append(1)
+        if len(calls) > 1:  # the second job's first timing: as if the limit struck
+            raise KeyboardInterrupt
+        return real(fn, device, min_time)
+
+    monkeypatch.setattr(bench_run, "time_call", time_call)
+    bench_run.main(["--family", "pipeline", "--only", "ImageNet pipeline", "--batch", "2,3",
+                    "--size", "32", "--libs", "gpuaug", "--min-time", "0.01", "--no-counts",
+                    "--out", str(tmp_path)])
+    (result,) = tmp_path.glob("*.json")
+    data = json.loads(result.read_text())
+    assert data["meta"]["interrupted"] is True
+    (row,) = data["rows"]
+    assert row["batch"] == 2 and row["images_per_s"] > 0
