@@ -223,15 +223,20 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
                 calls[lib], seconds[lib] = (lambda fn=fn: fn(inputs)), []
             except Exception as err:  # a peer that cannot run this case is reported, not fatal
                 row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
-        for _ in range(rounds):
-            for row in job_rows:
-                lib = row["lib"]
-                if "error" in row:
-                    continue
-                try:
-                    seconds[lib].append(time_call(calls[lib], device, min_time))
-                except Exception as err:
-                    row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
+        interrupted = False
+        try:
+            for _ in range(rounds):
+                for row in job_rows:
+                    lib = row["lib"]
+                    if "error" in row:
+                        continue
+                    try:
+                        seconds[lib].append(time_call(calls[lib], device, min_time))
+                    except Exception as err:
+                        row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
+        except KeyboardInterrupt:  # a time limit struck mid-job: keep the libraries timed so far
+            interrupted = True
+            job_rows = [row for row in job_rows if seconds.get(row["lib"])]
         for row in job_rows:
             lib = row["lib"]
             if "error" in row:
@@ -240,7 +245,8 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
             row["images_per_s"] = batch / times[len(times) // 2]
             if rounds > 1:
                 row["images_per_s_rounds"] = [batch / t for t in seconds[lib]]
-            if counts and lib in ("gpuaug", "kornia", "torchvision loop", "torchvision batch*"):
+            if counts and not interrupted and lib in ("gpuaug", "kornia", "torchvision loop",
+                                                      "torchvision batch*"):
                 try:
                     with TritonLaunches() as launches:
                         stats = count(calls[lib])
@@ -251,6 +257,8 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
                 except Exception as err:
                     row["error"] = f"{type(err).__name__}: {str(err)[:160]}"
         rows.extend(job_rows)
+        if interrupted:
+            raise KeyboardInterrupt
     _progress(len(jobs), len(jobs), "done")
     return rows
 
