@@ -187,3 +187,33 @@ def test_functional_resize_and_pad_read_whole_batches():
                                 cv2.BORDER_REFLECT_101)
     assert np.array_equal(F.pad(image, 1, 2, 3, 4, "reflect_101")[0].permute(1, 2, 0).numpy(),
                           expect)
+
+
+CHAINS = [
+    (lambda: A.Compose([A.PadIfNeeded(60, 70, border_mode="reflect_101"), A.CenterCrop(50, 50)]),
+     warp._WholeShift),
+    (lambda: A.Compose([A.PadIfNeeded(60, 70, fill=9), A.Crop(5, 5, 65, 55)]), warp._WholeShift),
+    (lambda: A.Compose([A.CenterCrop(30, 40), A.Resize(20, 20)]), warp._WholeResize),
+    (lambda: A.Compose([A.Resize(80, 100), A.Crop(10, 10, 90, 70)]), type(None)),  # upscale + crop
+]
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32])
+@pytest.mark.parametrize("build,kind", CHAINS, ids=["pad-crop", "pad-fixed-crop", "crop-resize",
+                                                    "upscale-crop"])
+def test_chains_of_shared_matrices_read_like_the_per_sample_path(build, kind, dtype, monkeypatch):
+    """A pad then a crop (one whole-pixel shift), a crop then a downscale (one window resize)
+    and an upscale then a crop (per sample) give the per-sample pixels, masks and boxes."""
+    data = make_inputs(3, (40, 50), dtype, seed=2)
+    aug = build()
+    plans = []
+    real = warp._whole_batch_plan
+    monkeypatch.setattr(warp, "_whole_batch_plan", lambda chain: plans.append(real(chain)) or plans[-1])
+    whole = aug(**data)
+    assert [type(p) for p in plans] == [kind]
+    _per_sample(monkeypatch)
+    each = aug(**data)
+    tol = 0 if kind is not warp._WholeResize else (1 if dtype == torch.uint8 else 1e-4)
+    assert (whole["image"].float() - each["image"].float()).abs().max() <= tol
+    for key in ("mask", "bboxes", "keypoints"):
+        assert torch.equal(whole[key], each[key]), key
