@@ -180,8 +180,12 @@ class Random:
                 shape: tuple[int, ...] = ()) -> Tensor:
         """Uniform in [low, high); low/high may be floats or (B, ...) tensors."""
         u = self._unit(tuple(shape))
-        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and (low, high) == (0, 1):
-            return u
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)):
+            if (low, high) == (0, 1):
+                return u
+            # one fused multiply-add on cached constants (a kernel, not two)
+            return torch.addcmul(constants.constant((float(low),), u, shape=()), u,
+                                 constants.constant((float(high - low),), u, shape=()))
         return low + u * (high - low)
 
     def log_uniform(self, low: float, high: float, shape: tuple[int, ...] = ()) -> Tensor:
