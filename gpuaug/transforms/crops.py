@@ -556,22 +556,27 @@ class RandomResizedCrop(_SizedCrop):
         # (w_start, h_start): one draw of (B, 22), the columns in albumentations' order
         u = rng.uniform(shape=(2 * self.tries + 2,)).to(dt)
         log_lo, log_hi = math.log(self.ratio[0]), math.log(self.ratio[1])
-        low = constant((self.scale[0] * area, log_lo), u)
-        span = constant(((self.scale[1] - self.scale[0]) * area, log_hi - log_lo), u)
-        tries = u[:, :-2].view(-1, self.tries, 2)
-        drawn = low + tries * span  # (no addcmul: a fused multiply-add would round differently)
+        a_lo, a_span = self.scale[0] * area, (self.scale[1] - self.scale[0]) * area
+        # each try drawn twice, as (area, log ratio) for the width and (area, -log ratio) for
+        # the height: (B, tries, 2, 2) from one multiply-add over the try's two columns
+        low = constant((a_lo, log_lo, a_lo, -log_lo), u, shape=(2, 2))
+        span = constant((a_span, log_hi - log_lo, a_span, log_lo - log_hi), u, shape=(2, 2))
+        tries = u[:, :-2].view(-1, self.tries, 1, 2)
+        drawn = torch.addcmul(low, tries, span)
         # (width, height) = sqrt(area * ratio), sqrt(area / ratio) with ratio = exp(+-log ratio),
         # rounded half to even as round()
-        ratios = torch.exp(drawn[..., 1:] * constant((1, -1), u))
-        dims = torch.round(torch.sqrt(drawn[..., :1] * ratios))              # (B, tries, 2)
-        # a try fits when 1 <= width <= w and 1 <= height <= h (both sides: a sum of 2); max
-        # finds the first that fits (an int64 sum: Inductor's C++ max over bools does not compile)
-        fits = torch.eq(dims.clamp(constant((1, 1), dims), constant((w, h), dims)), dims).sum(-1)
-        best, first = torch.max(fits, dim=1)
+        dims = torch.round(torch.sqrt(drawn[..., 0] * torch.exp(drawn[..., 1])))  # (B, tries, 2)
+        # a try fits when 1 <= width <= w and 1 <= height <= h; max finds the first that fits
+        # (not a max over bools: Inductor's C++ for it does not compile). Eager, the two bools
+        # read as one int16 (257: both) save the sum's kernel; Inductor fuses the sum instead
+        fits = torch.eq(dims.clamp(constant((1, 1), dims), constant((w, h), dims)), dims)
+        compiling = torch.compiler.is_compiling()
+        both = 2 if compiling else 257
+        best, first = torch.max(fits.sum(-1) if compiling else fits.view(torch.int16)[..., 0], dim=1)
         dims = dims.gather(1, first.view(-1, 1, 1).expand(-1, 1, 2))[:, 0]   # (B, 2)
         xy0 = torch.floor((constant((w + 1, h + 1), dims) - dims) * u[:, -2:])
         crop = torch.cat([xy0, xy0 + dims], dim=1)
         # no try fitted: albumentations' central crop of the clamped ratio
         fw, fh = self._fallback(image_size)
         x0, y0 = (w - fw) // 2, (h - fh) // 2
-        return {"crop": torch.where(best[:, None] == 2, crop, constant((x0, y0, x0 + fw, y0 + fh), crop))}
+        return {"crop": torch.where(best[:, None] == both, crop, constant((x0, y0, x0 + fw, y0 + fh), crop))}
