@@ -71,14 +71,28 @@ def rows_product(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...
                  for r in range(3) for c in range(3))
 
 
+def _start_and_size_matrix(like: Tensor) -> Tensor:
+    """(x_min, y_min, x_max, y_max) @ this = (-x_min, -y_min, w, h)."""
+    return constants.constant((-1.0, 0.0, -1.0, 0.0,
+                               0.0, -1.0, 0.0, -1.0,
+                               0.0, 0.0, 1.0, 0.0,
+                               0.0, 0.0, 0.0, 1.0), like, shape=(4, 4))
+
+
 def crop_resize_box(box: Tensor, out_size: tuple[int, int]) -> Tensor:
     """Crop the (B, 4) windows (x_min, y_min, x_max, y_max) in pixels and resize them to
     ``out_size`` (height, width): x' = (x - x_min + 0.5) * W_out / w - 0.5, in a few vector ops.
     The scale is a true division W_out / w, bit-identical to cv2.resize's inv_scale_x."""
     box = box.to(DTYPE)
-    start, size = box[:, :2], box[:, 2:] - box[:, :2]
+    if torch.compiler.is_compiling():  # Inductor fuses these (an addmm is an external call)
+        half_minus_min, size = 0.5 - box[:, :2], box[:, 2:] - box[:, :2]
+    else:  # eager: one kernel, a product with a matrix of 0 and +-1 (exact: at most two
+        # nonzero terms per column)
+        q = torch.addmm(constants.constant((0.5, 0.5, 0.0, 0.0), box), box,
+                        _start_and_size_matrix(box))
+        half_minus_min, size = q[:, :2], q[:, 2:]
     scale = constants.constant((out_size[1], out_size[0]), box) / size       # (B, 2): sx, sy
-    shift = (0.5 - start) * scale - 0.5
+    shift = torch.addcmul(constants.constant((-0.5,), box, shape=()), half_minus_min, scale)
     return from_rows(scale[:, 0], 0.0, shift[:, 0], 0.0, scale[:, 1], shift[:, 1], like=box[:, 0])
 
 
