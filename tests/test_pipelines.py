@@ -29,7 +29,9 @@ def test_imagenet_pipeline_kernels_are_few_constant_and_syncless():
     small, large = count(lambda: aug(batch(8))), count(lambda: aug(batch(32)))
     assert small.syncs == 0 and large.syncs == 0
     assert small.kernels == large.kernels
-    assert large.kernels <= 109, large.top(20)  # 107 on 2026-12-07 (was 150, then 114; kornia: 571)
+    # 100 on 2026-12-07 11:55 (was 150, 114, 107; the benchmark's pipeline, whose blur has one
+    # kernel size, 95; kornia: 571)
+    assert large.kernels <= 100, large.top(20)
     out = aug(batch(8))
     assert out.dtype == torch.float32 and out.shape == (8, 3, 224, 224)
 

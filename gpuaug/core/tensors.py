@@ -87,3 +87,17 @@ def computed_once(value: Tensor | None) -> Tensor | None:
     if value is None or not torch.compiler.is_compiling():
         return value
     return torch.stack(value.unbind(-1), -1)
+
+
+def stacked_columns(columns: list[Tensor]) -> Tensor:
+    """``torch.stack(columns, 1)`` for (B,) tensors; eager, a view (no kernel) when they are the
+    consecutive columns, in order, of one (B, n) tensor (as a transform's draws of one bank read
+    usually are)."""
+    base = columns[0]._base
+    if (not torch.compiler.is_compiling() and base is not None and base.dim() == 2
+            and base.shape[1] == len(columns)):
+        offset, (row, step) = base.storage_offset(), base.stride()
+        if all(c._base is base and c.dim() == 1 and c.stride() == (row,)
+               and c.storage_offset() == offset + i * step for i, c in enumerate(columns)):
+            return base
+    return torch.stack(columns, 1)

@@ -38,7 +38,7 @@ from torch import Tensor
 from . import fused
 from ..core import constants
 from ..core.tensors import (as_batch, computed_once, finish, max_value as _dtype_max, restore_format,
-                            working, per_sample)
+                            per_sample, stacked_columns, working)
 from ..core.validation import check_choice, check_number
 
 __all__ = ["normalize", "normalize_per_image", "to_float", "from_float", "invert",
@@ -490,7 +490,7 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     _check_channels(x, (1, 3), "ColorJitter")
     with_hue = hue is not None and c == 3
     hue_col = hue if hue is not None else brightness  # any value: step 3's rows ignore it
-    factors = torch.stack([brightness, contrast, saturation, hue_col], 1)     # (B, 4)
+    factors = stacked_columns([brightness, contrast, saturation, hue_col])    # (B, 4)
     at0, slope = _STEPS[c]
     k = len(at0) // 4
     per_step = torch.addcmul(_const(at0, factors, shape=(1, 4, k)), factors[..., None],
