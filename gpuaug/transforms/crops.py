@@ -572,11 +572,13 @@ class RandomResizedCrop(_SizedCrop):
         fits = torch.eq(dims.clamp(constant((1, 1), dims), constant((w, h), dims)), dims)
         compiling = torch.compiler.is_compiling()
         both = 2 if compiling else 257
-        best, first = torch.max(fits.sum(-1) if compiling else fits.view(torch.int16)[..., 0], dim=1)
+        pairs = fits.sum(-1) if compiling else fits.view(torch.int16)[..., 0]
+        best, first = torch.max(pairs, dim=1)
         dims = dims.gather(1, first.view(-1, 1, 1).expand(-1, 1, 2))[:, 0]   # (B, 2)
         xy0 = torch.floor((constant((w + 1, h + 1), dims) - dims) * u[:, -2:])
         crop = torch.cat([xy0, xy0 + dims], dim=1)
         # no try fitted: albumentations' central crop of the clamped ratio
         fw, fh = self._fallback(image_size)
         x0, y0 = (w - fw) // 2, (h - fh) // 2
-        return {"crop": torch.where(best[:, None] == both, crop, constant((x0, y0, x0 + fw, y0 + fh), crop))}
+        fallback = constant((x0, y0, x0 + fw, y0 + fh), crop)
+        return {"crop": torch.where(best[:, None] == both, crop, fallback)}
