@@ -131,3 +131,25 @@ def test_hash_is_a_bijection_on_a_sample():
 def test_large_batches_do_not_repeat_samples():
     u = bank(1, 0, batch=20000, cols=2)
     assert torch.unique(u[:, 0]).numel() > 19950  # 24-bit values: a few coincide by chance
+
+
+def test_unseeded_noise_fields_compiled_on_the_cpu_are_atens_draws():
+    """Under torch.compile on the CPU an unseeded field is aten's torch.randn / torch.rand (an op
+    Inductor calls; its own random code ran 5x slower): the same values as eager under one
+    torch.manual_seed, and two fields of one shape in a call stay distinct."""
+    def fields(x):
+        rng = Random(x.shape[0], x.device)
+        return (rng.field((2, 3, 8, 8), "normal"), rng.field((2, 3, 8, 8), "normal"),
+                rng.field((2, 3, 8, 8), "uniform"))
+
+    torch._dynamo.reset()
+    compiled = torch.compile(fields, fullgraph=True)
+    x = torch.zeros(2, 3, 8, 8)
+    torch.manual_seed(4)
+    eager = fields(x)
+    torch.manual_seed(4)
+    graph = compiled(x)
+    for e, g in zip(eager, graph):
+        assert torch.equal(e, g)
+    assert not torch.equal(graph[0], graph[1])
+    assert 0 <= graph[2].min() and graph[2].max() < 1
