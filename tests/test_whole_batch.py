@@ -109,6 +109,34 @@ def test_fixed_padding_matches_copy_make_border(border):
         assert np.array_equal(out["mask"][i].numpy(), expect)
 
 
+@pytest.mark.parametrize("fill", [300, -5.4, (1, 2, 300), (-5, 2, 3.6)])
+@pytest.mark.parametrize("whole", [True, False])
+def test_fills_out_of_the_uint8_range_saturate_as_opencv(fill, whole, monkeypatch):
+    """A uint8 image's constant fill is rounded and saturated (cv2.saturate_cast), on the
+    whole-batch and the per-sample read alike (it once wrapped, 300 -> 44, or raised)."""
+    if not whole:
+        _per_sample(monkeypatch)
+    data = make_inputs(2, (12, 10), torch.uint8, seed=3)
+    out = A.PadIfNeeded(16, 15, border_mode="constant", fill=fill)(data["image"])
+    value = fill if isinstance(fill, tuple) else (fill,) * 3
+    for i in range(2):
+        img = np.ascontiguousarray(data["image"][i].permute(1, 2, 0).numpy())
+        expect = cv2.copyMakeBorder(img, 2, 2, 2, 3, cv2.BORDER_CONSTANT, value=value)
+        assert np.array_equal(out[i].permute(1, 2, 0).numpy(), expect)
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32])
+@pytest.mark.parametrize("fill", [0, 7, (1, 2, 250)])
+def test_compiled_whole_batch_pads_equal_eager(fill, dtype):
+    """Compiled on the CPU the pad is aten's (``core.extern``: Inductor's own code for it ran
+    10-40x slower on uint8); the same pixels as eager."""
+    torch._dynamo.reset()
+    x = make_inputs(3, (30, 26), dtype, seed=4)["image"]
+    aug = A.PadIfNeeded(41, 40, border_mode="constant", fill=fill)
+    compiled = torch.compile(aug, fullgraph=True)
+    assert torch.equal(compiled(x), aug(x))
+
+
 @pytest.mark.parametrize("size", [(30, 33), (64, 80), (40, 20)])
 def test_resize_matches_opencv(size):
     """Resize read with one F.interpolate of the batch (no grid, no gather) is cv2.resize's

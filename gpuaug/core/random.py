@@ -22,7 +22,7 @@ import math
 import torch
 from torch import Tensor
 
-from . import constants
+from . import constants, extern
 
 MASK32 = 0xFFFFFFFF
 _WEYL = 0x9E3779B9
@@ -85,22 +85,6 @@ def seeded_key(seed: int | Tensor, counter: Tensor) -> Tensor:
     steps = _const((_STEPS[0], _STEPS[1]), counter.device)
     offsets = seed if isinstance(seed, Tensor) else _const(seed_words(seed), counter.device)
     return (counter * steps + offsets) & MASK32
-
-
-# the schema spelled out: torch 2.4 cannot read this module's string annotations
-@torch.library.custom_op("gpuaug::aten_field", mutates_args=(),
-                         schema="(int[] shape, bool normal, Device device, int salt) -> Tensor")
-def _aten_field(shape: list[int], normal: bool, device: torch.device, salt: int) -> Tensor:
-    """``torch.randn`` / ``torch.rand`` of ``shape``, as an op that torch.compile calls instead of
-    generating: Inductor's own CPU random code ran a (32, 3, 224, 224) randn in 95 ms against
-    aten's 17 (GaussNoise compiled 96 vs 18 ms per call). ``salt`` (the call's field number)
-    keeps two draws of one shape apart: graph passes may merge identical calls of an op."""
-    return (torch.randn if normal else torch.rand)(shape, device=device)
-
-
-@_aten_field.register_fake
-def _(shape, normal, device, salt):
-    return torch.empty(shape, device=device)
 
 
 def derive_key(key: Tensor, stream: int) -> Tensor:
@@ -248,10 +232,7 @@ class Random:
         root._fields += 1
         if self.key is None:
             size = (1, *shape[1:]) if self.same_on_batch else tuple(shape)
-            if torch.compiler.is_compiling() and self.device.type == "cpu":
-                field = _aten_field(list(size), kind == "normal", self.device, root._fields)
-            else:
-                field = (torch.randn if kind == "normal" else torch.rand)(size, device=self.device)
+            field = extern.noise_field(size, kind == "normal", self.device, root._fields)
             return field.expand(shape) if self.same_on_batch else field
         key = derive_key(self.key, root._fields)
         per_sample = math.prod(shape[1:])

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
-from . import constants, geometry
+from . import constants, extern, geometry
 from .constants import constant
 from .tensors import computed_once
 
@@ -811,17 +811,9 @@ class _WholeShift:
                 out = out.clone(memory_format=torch.contiguous_format)  # the caller's tensor
             return out
         value = _fill_tensor(fill, out)
-        if isinstance(value, Tensor):  # one fill per channel: the bands written after a 0 pad
-            out = torch.nn.functional.pad(out, pads)
-            value = value.round() if not out.is_floating_point() else value
-            ho, wo = out.shape[-2:]
-            for band in (out[..., :pads[2], :], out[..., ho - pads[3]:, :],
-                         out[..., :pads[0]], out[..., wo - pads[1]:]):
-                band.copy_(value.to(out.dtype).expand_as(band))
-            return out
         if not out.is_floating_point():
-            value = float(round(value))  # an integer image rounds its fill, as OpenCV does
-        return torch.nn.functional.pad(out, pads, value=value)
+            value = _integer_fill(value, out.dtype)
+        return extern.constant_pad(out, pads, value)
 
 
 @dataclass(frozen=True)
@@ -1018,13 +1010,21 @@ def _apply_fill(out: Tensor, cov: Tensor | None, fill, nearest: bool) -> Tensor:
     return out + (1 - cov) * _fill_tensor(fill, out)
 
 
+def _integer_fill(value: Tensor | float, dtype: torch.dtype) -> Tensor | float:
+    """The fill of an integer image or mask as OpenCV takes it: rounded, then saturated to the
+    dtype's range (cv2.saturate_cast: 300 is 255 for uint8, -5 is 0)."""
+    info = torch.iinfo(dtype)
+    if isinstance(value, Tensor):
+        return value.round().clamp(info.min, info.max)
+    return float(min(max(round(value), info.min), info.max))
+
+
 def _where_fill(out: Tensor, valid: Tensor, fill) -> Tensor:
     value = _fill_tensor(fill, out)
     if not out.is_floating_point():
-        # an integer image or mask rounds its fill, as OpenCV does; out * valid + fill * ~valid
-        # (one term is 0, so nothing overflows) is many times faster than torch.where with a
-        # broadcast mask on the CPU
-        value = value.round() if isinstance(value, Tensor) else float(round(value))
+        # out * valid + fill * ~valid (one term is 0, so nothing overflows) is many times faster
+        # than torch.where with a broadcast mask on the CPU
+        value = _integer_fill(value, out.dtype)
         out = out * valid.to(out.dtype)
         if isinstance(value, Tensor) or value != 0:
             value = value.to(out.dtype) if isinstance(value, Tensor) else value
