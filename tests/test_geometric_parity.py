@@ -923,3 +923,19 @@ def test_albumentations_signatures_are_ported():
             assert arg in ours, (name, arg)
             assert ours[arg].default == param.default, (name, arg, ours[arg].default, param.default)
         assert list(ours)[-2:] == ["same_on_batch", "seed"], name
+
+
+@pytest.mark.parametrize("interpolation", [cv2.INTER_NEAREST, cv2.INTER_LINEAR, cv2.INTER_CUBIC])
+def test_uint8_fill_out_of_range_is_saturated_before_blending(interpolation):
+    """OpenCV takes the border value in the image's type (300 is 255 for uint8) before it
+    interpolates; so does the warp (it once blended 300 into the edge pixels: 225 for 191)."""
+    img = np.random.default_rng(0).integers(0, 256, (12, 12, 3), dtype=np.uint8)
+    m = cv2.getRotationMatrix2D((5.5, 5.5), 30, 1.0)
+    warps = {fill: cv2.warpAffine(img, m, (12, 12), flags=interpolation,
+                                  borderMode=cv2.BORDER_CONSTANT, borderValue=(fill,) * 3)
+             for fill in (255, 300)}
+    assert np.array_equal(warps[255], warps[300])  # OpenCV's rule
+    x = torch.from_numpy(img).permute(2, 0, 1)[None]
+    outs = [A.Affine(rotate=(30, 30), interpolation=interpolation, fill=fill, p=1.0, seed=1)(x)
+            for fill in (255, 300, (255, 255, 300))]
+    assert torch.equal(outs[0], outs[1]) and torch.equal(outs[0], outs[2])

@@ -530,7 +530,7 @@ class Resampler:
 
     def _read(self, image: Tensor, interpolation: str, is_mask: bool) -> Tensor:
         seg0 = self.chain.segments[0]
-        src_fill = seg0.fill_mask if is_mask else seg0.fill
+        src_fill = _fill_for(seg0.fill_mask if is_mask else seg0.fill, image.dtype)
         if isinstance(self.whole, _WholeShift):
             return self.whole.read(image, src_fill)
         if isinstance(self.whole, _WholeResize) and interpolation == "linear":
@@ -553,10 +553,11 @@ class Resampler:
             out, cov = self._read_2d(image, interpolation, _is_zero(src_fill))
         out = _apply_fill(out, cov, src_fill, nearest)
         for blend in reversed(self.blends):
+            fill = _fill_for(blend.fill_mask if is_mask else blend.fill, image.dtype)
             if nearest:
-                out = _where_fill(out, blend.valid(), blend.fill_mask if is_mask else blend.fill)
+                out = _where_fill(out, blend.valid(), fill)
             else:
-                out = _blend_fill(out, blend.coverage, blend.fill_mask if is_mask else blend.fill)
+                out = _blend_fill(out, blend.coverage, fill)
         return out
 
     def _read_separable(self, image: Tensor, interpolation: str):
@@ -810,10 +811,7 @@ class _WholeShift:
             if self.rows.fold is None and self.cols.fold is None:  # a view: never return
                 out = out.clone(memory_format=torch.contiguous_format)  # the caller's tensor
             return out
-        value = _fill_tensor(fill, out)
-        if not out.is_floating_point():
-            value = _integer_fill(value, out.dtype)
-        return extern.constant_pad(out, pads, value)
+        return extern.constant_pad(out, pads, _fill_tensor(fill, out))
 
 
 @dataclass(frozen=True)
@@ -1010,21 +1008,26 @@ def _apply_fill(out: Tensor, cov: Tensor | None, fill, nearest: bool) -> Tensor:
     return out + (1 - cov) * _fill_tensor(fill, out)
 
 
-def _integer_fill(value: Tensor | float, dtype: torch.dtype) -> Tensor | float:
-    """The fill of an integer image or mask as OpenCV takes it: rounded, then saturated to the
-    dtype's range (cv2.saturate_cast: 300 is 255 for uint8, -5 is 0)."""
-    info = torch.iinfo(dtype)
-    if isinstance(value, Tensor):
-        return value.round().clamp(info.min, info.max)
-    return float(min(max(round(value), info.min), info.max))
+def _fill_for(fill, dtype: torch.dtype):
+    """A fill (a number or one per channel) as OpenCV takes it for an image of ``dtype``: in the
+    image's type, so an integer image's is rounded and saturated (cv2.saturate_cast: 300 is 255
+    for uint8, -5 is 0) before any interpolation blends it."""
+    if dtype.is_floating_point:
+        return fill
+    low, high = (0, 1) if dtype == torch.bool else (torch.iinfo(dtype).min, torch.iinfo(dtype).max)
+
+    def saturated(value) -> float:
+        return float(min(max(round(value), low), high))
+
+    return tuple(saturated(v) for v in fill) if isinstance(fill, tuple) else saturated(fill)
 
 
 def _where_fill(out: Tensor, valid: Tensor, fill) -> Tensor:
     value = _fill_tensor(fill, out)
     if not out.is_floating_point():
-        # out * valid + fill * ~valid (one term is 0, so nothing overflows) is many times faster
-        # than torch.where with a broadcast mask on the CPU
-        value = _integer_fill(value, out.dtype)
+        # the fill is a whole number in range (_fill_for); out * valid + fill * ~valid (one term
+        # is 0, so nothing overflows) is many times faster than torch.where with a broadcast
+        # mask on the CPU
         out = out * valid.to(out.dtype)
         if isinstance(value, Tensor) or value != 0:
             value = value.to(out.dtype) if isinstance(value, Tensor) else value
