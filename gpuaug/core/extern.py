@@ -41,10 +41,11 @@ def _pad(image: Tensor, pads, value: float | Tensor) -> Tensor:
     if not isinstance(value, Tensor):
         return torch.nn.functional.pad(image, pads, value=value)
     out = torch.nn.functional.pad(image, pads)  # then the four bands, one fill per channel
+    value = value.to(out.dtype)
     left, right, top, bottom = pads
     h, w = out.shape[-2:]
     for band in (out[..., :top, :], out[..., h - bottom:, :], out[..., :left], out[..., w - right:]):
-        band.copy_(value.to(out.dtype).expand_as(band))
+        band.copy_(value.expand_as(band))
     return out
 
 

@@ -990,13 +990,14 @@ def _inside(u: Tensor, n: int) -> Tensor:
 
 
 def _fill_tensor(fill, like: Tensor) -> Tensor | float:
+    """A fill from ``_fill_for`` as a number, or one per channel as a (1, C, 1, 1) constant in
+    ``like``'s dtype (exact: an integer image's fill is already whole and in range)."""
     if isinstance(fill, tuple):
         if len(fill) == 1:
             return float(fill[0])
         if len(fill) != like.shape[1]:
             raise ValueError(f"fill has {len(fill)} values but the image has {like.shape[1]} channels")
-        dtype = like.dtype if like.is_floating_point() else torch.float32
-        return constant(fill, like, dtype).view(1, -1, 1, 1)
+        return constant(fill, like).view(1, -1, 1, 1)
     return float(fill)
 
 
@@ -1030,11 +1031,10 @@ def _where_fill(out: Tensor, valid: Tensor, fill) -> Tensor:
         # mask on the CPU
         out = out * valid.to(out.dtype)
         if isinstance(value, Tensor) or value != 0:
-            value = value.to(out.dtype) if isinstance(value, Tensor) else value
             out = out + (~valid).to(out.dtype) * value
         return out
     if isinstance(value, Tensor):
-        return torch.where(valid, out, value.to(out.dtype))
+        return torch.where(valid, out, value)
     return torch.where(valid, out, torch.full((), value, dtype=out.dtype, device=out.device))
 
 
