@@ -64,6 +64,8 @@ def main(argv: list[str]) -> int:
     setup = f"Allocator: {meta['allocator']}  \n" if meta.get("allocator", "default") != "default" else ""
     if "gpuaug_triton" in meta and not meta["gpuaug_triton"].startswith("not used"):
         setup += f"gpuaug Triton kernels: {meta['gpuaug_triton']}  \n"
+    if meta.get("layout", "nchw") != "nchw":
+        setup += f"Input layout: {meta['layout']}  \n"
     print(f"Device: {meta['device']} — {meta['date']}  \nCommand: `{meta['command']}`  \n{setup}"
           + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v) + "\n")
     rounds = max((len(r.get("images_per_s_rounds", ())) for r in rows), default=0)

@@ -59,10 +59,17 @@ LIBS = ["gpuaug", "gpuaug compiled", "kornia", "kornia compiled", "torchvision l
         "torchvision batch*", "albumentations", "dali"]
 
 
-def make_inputs(batch: int, size: int, device: torch.device, input_size: int | None = None) -> Inputs:
+def make_inputs(batch: int, size: int, device: torch.device, input_size: int | None = None,
+                layout: str = "nchw") -> Inputs:
+    """``layout="channels-last"``: the torch libraries get the batch as a DataLoader yields it,
+    (B, H, W, C) permuted to (B, C, H, W) (what ``gpuaug.to_tensor`` gives)."""
     from gpuaug.sample import sample_batch
     side = input_size or size
     data = sample_batch(batch, (side, side), objects=3, seed=0)
+    if layout == "channels-last":
+        data["image"] = data["image"].contiguous(memory_format=torch.channels_last)
+    elif layout != "nchw":
+        raise ValueError(f"layout must be 'nchw' or 'channels-last', got {layout!r}")
     numpy_images = [img.permute(1, 2, 0).contiguous().numpy() for img in data["image"]]
     numpy_masks = [m.numpy().astype("uint8") for m in data["mask"]]
     numpy_boxes = [b.numpy() for b in data["bboxes"]]
@@ -185,7 +192,7 @@ def _progress(done: int, total: int, label: str):
 
 
 def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=True,
-        rounds: int = 1, rows: list[dict] | None = None) -> list[dict]:
+        rounds: int = 1, rows: list[dict] | None = None, layout: str = "nchw") -> list[dict]:
     """Every library on every job. With ``rounds`` > 1 the libraries are timed in turn, round
     after round (each round ``min_time`` per library), and a row gives the median round: a
     machine whose speed drifts during the run then moves every library alike. ``rows``: a
@@ -196,7 +203,8 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
     jobs = [(b, n, s) for b in benches for n in batches for s in sizes]
     for index, (bench, batch, size) in enumerate(jobs):
         _progress(index, len(jobs), f"{bench.name} B={batch} {size}px")
-        inputs = make_inputs(batch, size, device, input_size=int(size * 8 / 7) if bench.family == "pipeline" else size)
+        inputs = make_inputs(batch, size, device, layout=layout,
+                             input_size=int(size * 8 / 7) if bench.family == "pipeline" else size)
         builders = {
             "gpuaug": bench.gpuaug, "kornia": bench.kornia, "torchvision loop": bench.tv_loop,
             "torchvision batch*": bench.tv_batch, "albumentations": bench.albumentations,
@@ -306,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1,
                         help="time the libraries in turn this many times and keep each one's "
                              "median round (steadier ratios on a machine whose speed drifts)")
+    parser.add_argument("--layout", choices=("nchw", "channels-last"), default="nchw",
+                        help="the torch libraries' input batch: NCHW-contiguous, or channels-last "
+                             "as a DataLoader's (B, H, W, C) batch permuted by gpuaug.to_tensor")
     parser.add_argument("--no-counts", action="store_true", help="skip the op counts")
     parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON and CSV files")
     parser.add_argument("--allocator", choices=tuple(ALLOCATORS), default="default",
@@ -339,14 +350,14 @@ def main(argv: list[str] | None = None) -> int:
     interrupted = False
     try:
         run(benches, batches, sizes, device, libs, args.min_time, args.compile_mode,
-            counts=not args.no_counts, rounds=args.rounds, rows=rows)
+            counts=not args.no_counts, rounds=args.rounds, rows=rows, layout=args.layout)
     except KeyboardInterrupt:  # (a time limit's SIGINT: keep and write the finished jobs)
         interrupted = True
         print(f"\n# interrupted: {len(rows)} rows of finished jobs kept", file=sys.stderr)
     add_ratios(rows)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
             "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv),
-            "allocator": allocator_label(), "gpuaug_triton": triton_label(device),
+            "allocator": allocator_label(), "gpuaug_triton": triton_label(device), "layout": args.layout,
             "note": "torchvision batch* draws one set of parameters for the whole batch: not like-for-like"}
     if interrupted:
         meta["interrupted"] = True

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from . import targets as T
-from .tensors import FLOAT_DTYPES, finish, max_value, restore_format, working
+from .tensors import FLOAT_DTYPES, finish_like, max_value, working
 from .warp import Chain, Resampler
 
 TARGET_KINDS = ("image", "mask", "bboxes", "keypoints")
@@ -204,7 +204,7 @@ class State:
         for name, image in self.images.items():
             single, as_list, like = self.image_info[name]
             dtype = self.out_dtype or like.dtype
-            value = restore_format(finish(image, dtype), like)
+            value = finish_like(image, like, dtype)
             out[name] = _unstack(value[0] if single else value, as_list)
         for name, entry in self.masks.items():
             m = entry.mask if entry.had_channels else entry.mask[:, 0]

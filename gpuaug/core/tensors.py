@@ -27,6 +27,14 @@ def as_batch(image: Tensor, name: str = "image") -> tuple[Tensor, bool]:
     return image, False
 
 
+def planar(image: Tensor) -> Tensor:
+    """The (B, C, H, W) batch as contiguous channel planes, the layout of kernels that reshape it
+    to (B * C) planes or mix whole planes (convolutions, resizes, batched channel products): a
+    channels-last batch is transposed here once, instead of by every reshape, pad and mixed-layout
+    elementwise op after it (the result is laid out channels-last again by ``finish_like``)."""
+    return image.contiguous()
+
+
 def max_value(dtype: torch.dtype) -> float:
     """The value of full intensity: 255 for uint8, 1 for float images."""
     return 255.0 if dtype == torch.uint8 else 1.0
@@ -55,12 +63,26 @@ def finish(out: Tensor, dtype: torch.dtype, clamp: bool = False) -> Tensor:
     return out.to(dtype)
 
 
+def is_channels_last(like: Tensor) -> bool:
+    """A 4-D tensor laid out channels-last (and not also NCHW, as one-channel or 1x1 ones are)."""
+    return like.dim() == 4 and like.is_contiguous(memory_format=torch.channels_last) \
+        and not like.is_contiguous()
+
+
 def restore_format(out: Tensor, like: Tensor) -> Tensor:
     """Keep channels-last inputs channels-last."""
-    if like.dim() == 4 and like.is_contiguous(memory_format=torch.channels_last) \
-            and not like.is_contiguous():
+    if is_channels_last(like):
         return out.contiguous(memory_format=torch.channels_last)
     return out
+
+
+def finish_like(out: Tensor, like: Tensor, dtype: torch.dtype, clamp: bool = False) -> Tensor:
+    """``finish`` into ``like``'s memory format. A channels-last result is laid out while still
+    float, then rounded: on the CPU a float transpose costs less than half a uint8 one (batch
+    32, 224 px: 2.3 + 1.0 ms against 3.3 + 5.6)."""
+    if is_channels_last(like) and out.is_floating_point():
+        out = out.contiguous(memory_format=torch.channels_last)
+    return restore_format(finish(out, dtype, clamp), like)
 
 
 def per_sample(value, batch: int, like: Tensor, name: str, dtype=torch.float32) -> Tensor:

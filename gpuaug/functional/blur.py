@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ..core.tensors import as_batch, finish, restore_format, working, per_sample
+from ..core.tensors import as_batch, finish_like, planar, working, per_sample
 from ..core.validation import check_int, check_number
 from ..core.constants import constant
 from ..core.warp import normalised
@@ -108,6 +108,7 @@ def _grouped(x: Tensor, kernel: Tensor) -> Tensor:
 
 def _filter2d(x: Tensor, kernel: Tensor, border: str = "reflect_101") -> Tensor:
     """cv2.filter2D(x, -1, kernel, borderType=border) with the anchor at the kernel centre."""
+    x = planar(x)
     kh, kw = kernel.shape[-2:]
     return _grouped(_pad(x, kh // 2, kh - 1 - kh // 2, kw // 2, kw - 1 - kw // 2, border), kernel)
 
@@ -116,6 +117,7 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
     """cv2.sepFilter2D(x, -1, taps, taps): the same odd 1D kernel, (K,), (B, K) or per sample
     and channel (B, C, K), along rows and columns (one copy of the per-channel weights serves
     both passes)."""
+    x = planar(x)
     b, c, h, w = x.shape
     k = taps.shape[-1]
     r = k // 2
@@ -142,7 +144,7 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
 
 
 def _finish_like(out: Tensor, image: Tensor, batch: Tensor, single: bool) -> Tensor:
-    out = restore_format(finish(out, image.dtype, clamp=True), batch)
+    out = finish_like(out, batch, image.dtype, clamp=True)
     return out[0] if single else out
 
 
@@ -376,6 +378,7 @@ def _median_blur(x: Tensor, ksize: Tensor | int, size: int, smallest: int = 3) -
     picking its own; elsewhere a (size, size) window per pixel, materialised and reduced with
     ``median``.
     """
+    x = planar(x)
     r = size // 2
     padded = _pad(x, r, r, r, r, "replicate")
     if x.device.type != "cpu":
@@ -777,6 +780,7 @@ def _zoom_blur(x: Tensor, zoom_factors: Tensor, max_value: float,
                chunk: int = _ZOOM_CHUNK) -> Tensor:
     """albumentations' zoom_blur on a float working image: the mean of the image and its central
     zooms by each factor >= 1 in ``zoom_factors`` (B, K); entries < 1 (0) are unused slots."""
+    x = planar(x)
     b, c, h, w = x.shape
     z = zoom_factors.to(device=x.device, dtype=torch.float64)
     used = z >= 1

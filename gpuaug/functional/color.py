@@ -37,8 +37,8 @@ from torch import Tensor
 
 from . import fused
 from ..core import constants
-from ..core.tensors import (as_batch, computed_once, finish, max_value as _dtype_max, restore_format,
-                            per_sample, stacked_columns, working)
+from ..core.tensors import (as_batch, computed_once, finish_like, max_value as _dtype_max,
+                            per_sample, planar, stacked_columns, working)
 from ..core.validation import check_choice, check_number
 
 __all__ = ["normalize", "normalize_per_image", "to_float", "from_float", "invert",
@@ -85,7 +85,7 @@ def _run(image: Tensor, fn, out_dtype: torch.dtype | None = None) -> Tensor:
     """Apply ``fn(x, batch, max_value)`` to a public-API image and convert back."""
     batch, single = as_batch(image)
     out = fn(working(batch), batch.shape[0], _dtype_max(batch.dtype))
-    out = restore_format(finish(out, out_dtype or batch.dtype), batch)
+    out = finish_like(out, batch, out_dtype or batch.dtype)
     return out[0] if single else out
 
 
@@ -486,6 +486,7 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     """The four ColorJitter steps per sample in ``order`` (B, 4) (0 brightness, 1 contrast,
     2 saturation, 3 hue), each clipped to [0, max_value]. ``hue=None`` skips the hue statically.
     1-channel images: saturation and hue leave them unchanged, as in albumentations."""
+    x = planar(x)
     b, c, h, w = x.shape
     _check_channels(x, (1, 3), "ColorJitter")
     with_hue = hue is not None and c == 3
@@ -702,6 +703,7 @@ def _shift_hsv(x: Tensor, hue_shift: Tensor, sat_shift: Tensor, val_shift: Tenso
     OpenCV's float HSV formulas, rounded once (OpenCV truncates or rounds there, depending on
     the pixel's position in its SIMD loop: at most one level apart). Gray images: V only.
     Samples whose three shifts are all 0 are returned unchanged, as albumentations does."""
+    x = planar(x)
     c = _check_channels(x, (1, 3), "HueSaturationValue")
     levels = _to_levels(x, max_value)
     moved = (hue_shift != 0) | (sat_shift != 0) | (val_shift != 0)
@@ -1100,6 +1102,7 @@ def _equalize(x: Tensor, mode: str = "cv", by_channels: bool = True, mask: Tenso
               max_value: float = 255.0, apply: Tensor | None = None) -> Tensor:
     """albumentations' equalize on 8-bit levels. ``mask`` (B or 1, 1 or C, H, W): pixels that
     count in the histogram (nonzero); the LUT applies to every pixel."""
+    x = planar(x)
     c = _check_channels(x, (1, 3), "Equalize")
     levels = _to_levels(x, max_value)
     weights = None if mask is None else (mask != 0)
@@ -1255,6 +1258,7 @@ def _clahe(x: Tensor, clip_limit: Tensor, tile_grid_size: tuple[int, int], max_v
     """albumentations' clahe: cv2 CLAHE on gray images, on the L channel of OpenCV's 8-bit CIE
     Lab for RGB (L, a, b as OpenCV quantises them), converted back with OpenCV's float formulas
     and rounded once."""
+    x = planar(x)
     c = _check_channels(x, (1, 3), "CLAHE")
     levels = _to_levels(x, max_value)
     if c == 1:

@@ -45,7 +45,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ..core.tensors import as_batch, finish, max_value as _max_value, restore_format
+from ..core.tensors import as_batch, finish_like, max_value as _max_value
 from ..core.constants import constant
 
 __all__ = ["jpeg"]
@@ -384,5 +384,5 @@ def jpeg(image: Tensor, quality) -> Tensor:
     batch, single = as_batch(image)
     q = quality_tensor(quality, batch.shape[0], batch.device)
     out = jpeg_levels(batch, q, _max_value(image.dtype))
-    out = restore_format(finish(out, image.dtype), batch)
+    out = finish_like(out, batch, image.dtype)
     return out[0] if single else out

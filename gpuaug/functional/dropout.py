@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ..core.tensors import as_batch, finish, max_value as _max_value_of, restore_format, working
+from ..core.tensors import as_batch, finish_like, max_value as _max_value_of, working
 from ..core.validation import parse_fill
 from ..core.constants import constant
 
@@ -204,7 +204,7 @@ def cutout(image: Tensor, holes: Tensor, fill=0, num_holes=None) -> Tensor:
         out = _paint(work, h, active, fill.to(device=work.device, dtype=work.dtype))
     else:
         out = _cutout(work, h, active, parse_fill(fill), max_value=_max_value_of(batch.dtype))
-    out = restore_format(finish(out, image.dtype), batch)
+    out = finish_like(out, batch, image.dtype)
     return out[0] if single else out
 
 

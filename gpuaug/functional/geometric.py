@@ -11,7 +11,7 @@ import torch
 from torch import Tensor
 
 from ..core import geometry
-from ..core.tensors import as_batch, check_image, finish, restore_format
+from ..core.tensors import as_batch, check_image, finish_like, restore_format
 from ..core.validation import check_int, parse_border, parse_fill, parse_interpolation, to_size
 from ..core.warp import Chain, Resampler
 
@@ -45,7 +45,7 @@ def _warp(image: Tensor, m: Tensor, size, interpolation, border_mode, fill, proj
               border=parse_border(border_mode), fill=parse_fill(fill),
               interpolation=parse_interpolation(interpolation), projective=projective)
     out = Resampler(chain, batch.shape[0], batch.device).image(batch)
-    out = restore_format(finish(out, image.dtype), batch)
+    out = finish_like(out, batch, image.dtype)
     return out[0] if single else out
 
 
@@ -118,7 +118,7 @@ def resize(image: Tensor, size, interpolation="linear") -> Tensor:
         chain.add(geometry.from_rows(*rows, like=like), out_size, interpolation=interp,
                   axis_aligned=True, host=rows)
         out = Resampler(chain, batch.shape[0], batch.device).image(batch)
-    out = restore_format(finish(out, image.dtype), batch)
+    out = finish_like(out, batch, image.dtype)
     return out[0] if single else out
 
 
@@ -208,5 +208,5 @@ def pad(image: Tensor, top: int, bottom: int, left: int, right: int, border_mode
               (h + top + bottom, w + left + right), border=parse_border(border_mode),
               fill=parse_fill(fill), axis_aligned=True, host=geometry.translation_rows(left, top))
     out = Resampler(chain, batch.shape[0], batch.device).image(batch)
-    out = restore_format(finish(out, image.dtype), batch)
+    out = finish_like(out, batch, image.dtype)
     return out[0] if single else out

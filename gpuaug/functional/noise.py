@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ..core.tensors import as_batch, finish, max_value as _max_value_of, restore_format, working, per_sample
+from ..core.tensors import as_batch, finish_like, max_value as _max_value_of, planar, working, per_sample
 from ..core.constants import constant
 
 __all__ = ["gauss_noise", "iso_noise", "multiplicative_noise", "rgb_to_hls_float",
@@ -50,7 +50,7 @@ def _public(image: Tensor, kernel, *args) -> Tensor:
     """Run a working-image kernel on a user image: float32 in, the input's dtype out."""
     batch, single = as_batch(image)
     out = kernel(working(batch), *args, max_value=_max_value_of(batch.dtype))
-    out = restore_format(finish(out, image.dtype, clamp=True), batch)
+    out = finish_like(out, batch, image.dtype, clamp=True)
     return out[0] if single else out
 
 
@@ -121,6 +121,7 @@ def _gauss_noise(image: Tensor, noise: Tensor, std: Tensor, mean: Tensor, *,
     (albumentations' ``noise_scale_factor < 1``) it is upsampled bilinearly, half-pixel centres,
     as ``cv2.resize(..., INTER_LINEAR)`` does.
     """
+    image = planar(image)
     noise = _channels(noise, image.shape[1])
     if tuple(noise.shape[-2:]) != tuple(image.shape[-2:]):
         noise = _resize_linear(noise, tuple(image.shape[-2:]))
@@ -321,6 +322,7 @@ def poisson_from_uniform(uniform: Tensor, rate: Tensor, max_count: int) -> Tenso
 def _iso_noise(image: Tensor, color_shift: Tensor, intensity: Tensor, luminance_uniform: Tensor,
                color_noise: Tensor, max_count: int, *, max_value: float) -> Tensor:
     """albumentations' ``iso_noise`` on a float working image (see :func:`iso_noise`)."""
+    image = planar(image)
     if image.shape[1] != 3:
         raise ValueError(f"ISONoise needs RGB images (3 channels), got {image.shape[1]} channels")
     rgb = image / max_value if max_value != 1.0 else image
