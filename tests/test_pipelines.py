@@ -82,3 +82,18 @@ def test_channels_last_input_gives_channels_last_output_with_the_same_values():
     ref = imagenet(seed=9, size=64)(x)
     assert ours.is_contiguous(memory_format=torch.channels_last)
     assert torch.equal(ours, ref)
+
+
+def test_channels_last_compiled_equals_eager():
+    """Channels-last batches take their own eager paths (gathers into a channels-last result,
+    per-channel operands along rows of interleaved pixels); compiled whole, the same pipelines
+    give the same values and keep the format."""
+    torch._dynamo.reset()
+    x = batch(4, side=96).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+    for build in (lambda: imagenet(seed=4, size=64),
+                  lambda: A.Compose([A.RandomCrop(80, 72), A.HorizontalFlip(), A.ChannelShuffle(),
+                                     A.RGBShift(), A.Normalize(MEAN, STD)], seed=4)):
+        eager, compiled = build(), torch.compile(build(), fullgraph=True)
+        a, b = eager(x), compiled(x)
+        assert b.is_contiguous(memory_format=torch.channels_last), b.stride()
+        assert torch.allclose(a, b, atol=1e-4, rtol=0), (a - b).abs().max()

@@ -35,6 +35,30 @@ def planar(image: Tensor) -> Tensor:
     return image.contiguous()
 
 
+def pixel_rows(image: Tensor) -> Tensor | None:
+    """A channels-last (B, C, H, W) batch as (B, H, W * C) rows of interleaved pixels (a view);
+    None for any other layout. Elementwise ops whose operands vary per channel run along these
+    rows, their operands tiled by ``along_rows``: on channels-last data a (N, C, 1, 1) operand
+    leaves C-long inner loops that do not vectorise (Normalize at batch 32, 224 px: 4.3 ms
+    against 1.7 along rows, NCHW 2.0)."""
+    if not is_channels_last(image):
+        return None
+    b, c, h, w = image.shape
+    return image.permute(0, 2, 3, 1).reshape(b, h, w * c)
+
+
+def along_rows(value: Tensor, width: int) -> Tensor:
+    """A per-channel (N, C, 1, 1) operand tiled to (N, 1, width * C), to meet ``pixel_rows``."""
+    n, c = value.shape[:2]
+    return value.reshape(n, 1, 1, c).expand(n, 1, width, c).reshape(n, 1, width * c)
+
+
+def from_pixel_rows(rows: Tensor, shape: torch.Size) -> Tensor:
+    """(B, H, W * C) rows back to the channels-last (B, C, H, W) batch they lay out (a view)."""
+    b, c, h, w = shape
+    return rows.view(b, h, w, c).permute(0, 3, 1, 2)
+
+
 def max_value(dtype: torch.dtype) -> float:
     """The value of full intensity: 255 for uint8, 1 for float images."""
     return 255.0 if dtype == torch.uint8 else 1.0

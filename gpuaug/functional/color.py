@@ -38,7 +38,8 @@ from torch import Tensor
 from . import fused
 from ..core import constants
 from ..core.tensors import (as_batch, computed_once, finish_like, max_value as _dtype_max,
-                            per_sample, planar, stacked_columns, working)
+                            per_sample, planar, stacked_columns, working, pixel_rows, along_rows,
+                            from_pixel_rows)
 from ..core.validation import check_choice, check_number
 
 __all__ = ["normalize", "normalize_per_image", "to_float", "from_float", "invert",
@@ -140,6 +141,11 @@ def _normalize(x: Tensor, mean, std, max_pixel_value: float, apply: Tensor | Non
         keep = apply.reshape(-1, 1, 1, 1)
         scale_t = torch.where(keep, scale_t, 1.0)
         bias_t = torch.where(keep, bias_t, 0.0)
+    rows = pixel_rows(x)
+    if rows is not None:
+        w = x.shape[-1]
+        return from_pixel_rows(torch.addcmul(along_rows(bias_t, w), rows, along_rows(scale_t, w)),
+                               x.shape)
     return torch.addcmul(bias_t, x, scale_t)
 
 
@@ -761,8 +767,12 @@ def _shift_rgb(x: Tensor, shift: Tensor, max_value: float, apply: Tensor | None 
     c = x.shape[1]
     if c > 3:
         raise ValueError(f"RGBShift shifts at most 3 channels (r, g, b), got {c} channels")
-    shift = _keep(apply, shift, 0.0)
-    return torch.add(x, shift[:, :c, None, None], alpha=max_value).clamp_(0.0, max_value)
+    shift = _keep(apply, shift, 0.0)[:, :c, None, None]
+    rows = pixel_rows(x)
+    if rows is not None:
+        out = torch.add(rows, along_rows(shift, x.shape[-1]), alpha=max_value)
+        return from_pixel_rows(out.clamp_(0.0, max_value), x.shape)
+    return torch.add(x, shift, alpha=max_value).clamp_(0.0, max_value)
 
 
 def shift_rgb(image: Tensor, r_shift, g_shift, b_shift) -> Tensor:
@@ -775,6 +785,13 @@ def shift_rgb(image: Tensor, r_shift, g_shift, b_shift) -> Tensor:
     return _run(image, fn)
 
 
+def _pixel_starts(w: int, c: int, device) -> Tensor:
+    """(1, 1, W * C): the row position of each entry's pixel, c * (j // c) (made once)."""
+    return constants.cached(("pixel_starts", w, c, torch.device(device)), lambda: (
+        torch.arange(0, w * c, c, device=device).view(1, 1, w, 1).expand(1, 1, w, c)
+        .reshape(1, 1, w * c)))
+
+
 def _channel_shuffle(x: Tensor, permutation: Tensor, apply: Tensor | None = None) -> Tensor:
     """Output channel i = input channel permutation[:, i]; ``permutation`` (B, C) int64."""
     b, c = x.shape[:2]
@@ -784,6 +801,11 @@ def _channel_shuffle(x: Tensor, permutation: Tensor, apply: Tensor | None = None
     if apply is not None:
         permutation = torch.where(apply[:, None], permutation,
                                   _const(tuple(range(c)), permutation))
+    pixels = pixel_rows(x)
+    if pixels is not None:  # channels-last: a gather along the rows of interleaved pixels
+        w = x.shape[-1]
+        index = along_rows(permutation.view(b, c, 1, 1), w) + _pixel_starts(w, c, x.device)
+        return from_pixel_rows(torch.gather(pixels, 2, index.expand_as(pixels)), x.shape)
     # whole channel planes copied by index_select over (B * C) rows: a gather along the channels
     # reads pixel by pixel (on the CPU 30x slower: 10 ms against 0.3 for uint8, batch 32, 224 px)
     rows = torch.add(permutation, constants.arange(0, b, x.device).view(b, 1), alpha=c)
