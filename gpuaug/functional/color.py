@@ -492,7 +492,6 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
     """The four ColorJitter steps per sample in ``order`` (B, 4) (0 brightness, 1 contrast,
     2 saturation, 3 hue), each clipped to [0, max_value]. ``hue=None`` skips the hue statically.
     1-channel images: saturation and hue leave them unchanged, as in albumentations."""
-    x = planar(x)
     b, c, h, w = x.shape
     _check_channels(x, (1, 3), "ColorJitter")
     with_hue = hue is not None and c == 3
@@ -510,6 +509,7 @@ def _color_jitter(x: Tensor, brightness: Tensor, contrast: Tensor, saturation: T
         o = 2 * c * c
         return fused.color_jitter(x, data[..., o:o + fused.SLOT_COLUMNS], slots,
                                   hue if with_hue else None, max_value, apply)
+    x = planar(x)  # (the Triton kernels read any layout)
     # batched matrix products in eager mode; under torch.compile the elementwise form
     if not _exact_matmul(x) or torch.compiler.is_compiling():
         return _jitter_planes(x, data, hue if with_hue else None, max_value, apply)
