@@ -151,3 +151,17 @@ def test_an_interrupted_run_writes_the_jobs_that_finished(tmp_path, monkeypatch,
     assert [(r["batch"], r["lib"]) for r in data["rows"]] == \
         [(2, "gpuaug"), (2, "torchvision batch*"), (3, "gpuaug")]
     assert all(r["images_per_s"] > 0 for r in data["rows"])
+
+
+def test_ab_times_a_git_revision_beside_the_working_tree(tmp_path):
+    """benchmarks/ab.py imports gpuaug as it was at a revision (here HEAD) beside the working
+    tree's package, checks both give the same output under one seed and times them in turn."""
+    subprocess.run([sys.executable, "-m", "benchmarks.ab", "--before", "HEAD", "--only",
+                    "CenterCrop,Normalize", "--batch", "2", "--size", "32", "--rounds", "1",
+                    "--calls", "1", "--layout", "channels-last", "--out", str(tmp_path)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    (result,) = tmp_path.glob("ab-*.json")
+    data = json.loads(result.read_text())
+    assert data["meta"]["before"] == "HEAD" and data["meta"]["layout"] == "channels-last"
+    assert [r["bench"] for r in data["rows"]] == ["CenterCrop", "Normalize"]
+    assert all(r["same_output"] and r["before_ms"] > 0 and r["after_ms"] > 0 for r in data["rows"])
