@@ -6,7 +6,7 @@ The machine's speed drifts (the 2-core VM ran one pipeline at 56 to 120 ms per c
 hour), so before / after figures from two runs minutes apart mislead. This loads the package as
 it was at git revision ``--before`` (``git archive``, imported as ``gpuaug_before``) beside the
 working tree's, builds each benchmark's gpuaug callable with each (benchmarks/specs.py and
-transforms_specs.py, the same arguments), checks that both return the same result under one seed,
+transforms_specs.py, the same arguments), checks that both return the same values under one seed,
 and times them in alternation, round after round: the medians then compare like with like. A
 table is printed and a JSON file written with the command, device, date and both revisions.
 """
@@ -64,27 +64,30 @@ def build(bench, size: int, package):
 def same(a, b) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    return torch.equal(a, b) and a.stride() == b.stride()
+    return torch.equal(a, b)
 
 
-def run(benches, before_pkg, after_pkg, batch, size, device, layout, rounds, calls) -> list[dict]:
+def run(benches, before_pkg, after_pkg, batch, size, device, layouts, rounds, calls
+        ) -> list[dict]:
+    """``layouts``: the (before, after) input layouts."""
     rows = []
     for index, bench in enumerate(benches):
         _progress(index, len(benches), bench.name)
         side = int(size * 8 / 7) if bench.family == "pipeline" else size
-        inputs = make_inputs(batch, size, device, input_size=side, layout=layout)
+        inputs = {name: make_inputs(batch, size, device, input_size=side, layout=layout)
+                  for name, layout in zip(("before", "after"), layouts)}
         fns = {"before": build(bench, size, before_pkg), "after": build(bench, size, after_pkg)}
         outs = {}
         for name, fn in fns.items():
             torch.manual_seed(0)
-            outs[name] = fn(inputs)
+            outs[name] = fn(inputs[name])
         times = {name: [] for name in fns}
         for _ in range(rounds):
             for name, fn in fns.items():
                 for _ in range(calls):
                     _sync(device)
                     start = time.perf_counter()
-                    fn(inputs)
+                    fn(inputs[name])
                     _sync(device)
                     times[name].append(time.perf_counter() - start)
         median = {name: sorted(t)[len(t) // 2] for name, t in times.items()}
@@ -105,7 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--family", default="all")
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--size", type=int, default=224)
-    parser.add_argument("--layout", choices=("nchw", "channels-last"), default="nchw")
+    parser.add_argument("--layout", choices=("nchw", "channels-last"), default="nchw",
+                        help="the input batch's layout (see python -m gpuaug bench --help)")
+    parser.add_argument("--before-layout", choices=("nchw", "channels-last"), default=None,
+                        help="another layout for the before side (default: --layout); with "
+                             "--before HEAD this compares the two layouts on one code")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--rounds", type=int, default=5, help="alternations of before and after")
     parser.add_argument("--calls", type=int, default=3, help="timed calls per version per round")
@@ -130,15 +137,18 @@ def main(argv: list[str] | None = None) -> int:
     import gpuaug
     with tempfile.TemporaryDirectory() as folder:
         before_pkg = load_before(args.before, Path(folder))
-        rows = run(benches, before_pkg, gpuaug, args.batch, args.size, device, args.layout,
+        layouts = (args.before_layout or args.layout, args.layout)
+        rows = run(benches, before_pkg, gpuaug, args.batch, args.size, device, layouts,
                    args.rounds, args.calls)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
             "versions": versions(), "command": "python -m benchmarks.ab " + " ".join(argv),
             "allocator": allocator_label(), "before": args.before, "after": after_rev,
-            "layout": args.layout, "threads": torch.get_num_threads()}
+            "layout": args.layout, "before_layout": layouts[0],
+            "threads": torch.get_num_threads()}
     print(f"# {meta['device']} | {meta['date']} | allocator "
-          f"{meta['allocator']} | layout {args.layout} | before {args.before}, after {after_rev}")
-    print("| benchmark | B | size | before ms | after ms | after ÷ before | same output |")
+          f"{meta['allocator']} | before {args.before} ({layouts[0]}), after {after_rev} "
+          f"({layouts[1]})")
+    print("| benchmark | B | size | before ms | after ms | after ÷ before | same values |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['bench']} | {r['batch']} | {r['size']} | {r['before_ms']:.2f} | "
