@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The GPU half in one device call (the device tool allows 10 minutes a command, 15 minutes of
 # device time a session start included, and brings back at most 8 files from $OUT). Steps run in
-# the order the issue needs them, each under its own time limit (about 8 minutes in all), and
+# the order the issue needs them, each under its own time limit (about 9 minutes in all), and
 # after every step everything so far is packed into $OUT/gpu-results.tar.gz, with the step log in
 # $OUT/gpu-summary.txt: a call cut off still brings back what ran. Meant for a lent H100/H200
 # that has torch but no kornia / albumentations: carry them as wheels in .whl/ (the download
-# command is in benchmarks/RESULTS.md, "GPU"). Run with timeout_s of at least 540.
+# command is in benchmarks/RESULTS.md, "GPU"). Run with timeout_s of at least 570.
 #
 #   DEVICE=cpu QUICK=1 bash benchmarks/gpu.sh   # a dry run of the steps on the CPU (seconds)
 set -uo pipefail
@@ -76,6 +76,11 @@ step transforms 80 "${bench[@]}" --family all --batch "$big" --size "$size" \
 # 5. gpuaug eager without its Triton kernels (GPUAUG_TRITON=0: ColorJitter's aten path)
 step no_triton 30 env GPUAUG_TRITON=0 "${bench[@]}" --family all \
     --only "ImageNet pipeline,ColorJitter" --batch "$small,$big" --size "$size" --libs gpuaug \
+    --min-time "$min_time" --no-counts
+
+# 6. the ImageNet pipeline on a DataLoader's channels-last batch (what gpuaug.to_tensor gives)
+step channels_last 25 "${bench[@]}" --family pipeline --only "ImageNet pipeline" \
+    --batch "$big" --size "$size" --layout channels-last --libs "gpuaug,kornia" \
     --min-time "$min_time" --no-counts
 
 echo "== done" | tee -a "$summary"

@@ -72,14 +72,14 @@ def test_shape_dtype_device_and_input_kept(case, dtype, device):
 
 
 @pytest.mark.parametrize("case,dtype", ROWS)
-def test_channels_last_in_channels_last_out_same_values(case, dtype):
+def test_channels_last_in_channels_last_out_same_values(case, dtype, device):
     """SPEC §2: the output keeps the input's memory format. A DataLoader's (B, H, W, C) batch
     permuted to (B, C, H, W) (what ``to_tensor`` gives) is channels-last; every transform
     returns it channels-last, with the values and targets an NCHW batch gets, and leaves it
     unmodified."""
     if case.channels == 1:
         pytest.skip("a one-channel batch is NCHW and channels-last at once")
-    data = _inputs(case, dtype)
+    data = _inputs(case, dtype, device=device)
     cl = data["image"].permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
     kept = cl.clone(memory_format=torch.preserve_format)
     ref = _call(case.build(seed=1), data)
