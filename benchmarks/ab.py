@@ -67,16 +67,20 @@ def same(a, b) -> bool:
     return torch.equal(a, b)
 
 
-def run(benches, before_pkg, after_pkg, batch, size, device, layouts, rounds, calls
-        ) -> list[dict]:
-    """``layouts``: the (before, after) input layouts."""
+def run(benches, before_pkg, after_pkg, batch, size, device, layouts, rounds, calls,
+        compiled: bool = False) -> list[dict]:
+    """``layouts``: the (before, after) input layouts; ``compiled``: both sides under
+    ``torch.compile(fullgraph=True)`` (compiled and checked before the timing)."""
     rows = []
     for index, bench in enumerate(benches):
         _progress(index, len(benches), bench.name)
         side = int(size * 8 / 7) if bench.family == "pipeline" else size
         inputs = {name: make_inputs(batch, size, device, input_size=side, layout=layout)
                   for name, layout in zip(("before", "after"), layouts)}
+        torch._dynamo.reset()
         fns = {"before": build(bench, size, before_pkg), "after": build(bench, size, after_pkg)}
+        if compiled:
+            fns = {name: torch.compile(fn, fullgraph=True) for name, fn in fns.items()}
         outs = {}
         for name, fn in fns.items():
             torch.manual_seed(0)
@@ -91,7 +95,7 @@ def run(benches, before_pkg, after_pkg, batch, size, device, layouts, rounds, ca
                     _sync(device)
                     times[name].append(time.perf_counter() - start)
         median = {name: sorted(t)[len(t) // 2] for name, t in times.items()}
-        rows.append({"bench": bench.name, "batch": batch, "size": size,
+        rows.append({"bench": bench.name, "batch": batch, "size": size, "compiled": compiled,
                      "before_ms": median["before"] * 1e3, "after_ms": median["after"] * 1e3,
                      "after_over_before": median["after"] / median["before"],
                      "same_output": same(outs["before"], outs["after"])})
@@ -114,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="another layout for the before side (default: --layout); with "
                              "--before HEAD this compares the two layouts on one code")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--compile", action="store_true",
+                        help="time both versions under torch.compile(fullgraph=True)")
     parser.add_argument("--rounds", type=int, default=5, help="alternations of before and after")
     parser.add_argument("--calls", type=int, default=3, help="timed calls per version per round")
     parser.add_argument("--allocator", choices=tuple(ALLOCATORS), default="default")
@@ -139,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         before_pkg = load_before(args.before, Path(folder))
         layouts = (args.before_layout or args.layout, args.layout)
         rows = run(benches, before_pkg, gpuaug, args.batch, args.size, device, layouts,
-                   args.rounds, args.calls)
+                   args.rounds, args.calls, compiled=args.compile)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
             "versions": versions(), "command": "python -m benchmarks.ab " + " ".join(argv),
             "allocator": allocator_label(), "before": args.before, "after": after_rev,
@@ -147,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             "threads": torch.get_num_threads()}
     print(f"# {meta['device']} | {meta['date']} | allocator "
           f"{meta['allocator']} | before {args.before} ({layouts[0]}), after {after_rev} "
-          f"({layouts[1]})")
+          f"({layouts[1]}){', compiled' if args.compile else ''}")
     print("| benchmark | B | size | before ms | after ms | after ÷ before | same values |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:

@@ -49,6 +49,18 @@ def _pad(image: Tensor, pads, value: float | Tensor) -> Tensor:
     return out
 
 
+def channels_last(image: Tensor) -> Tensor:
+    """``image`` laid out channels-last (a copy; ``image`` is not). Compiled on the CPU, where
+    Inductor would fuse the transpose into the loop that gathers an integer result (flips,
+    crops) and store with a stride of C, element by element: compiled HorizontalFlip of a uint8
+    channels-last batch 21.6 ms, 11.1 with aten's copy after the NCHW gather (batch 32, 224 px).
+    (Results of float work are laid out by Inductor as they are rounded: see
+    ``tensors.finish_like``.)"""
+    if _on_cpu_compiling(image.device):
+        return _channels_last(image)
+    return image.contiguous(memory_format=torch.channels_last)
+
+
 # the schemas spelled out: torch 2.4 cannot read this module's string annotations
 @torch.library.custom_op("gpuaug::noise_field", mutates_args=(),
                          schema="(int[] size, bool normal, Device device, int salt) -> Tensor")
@@ -81,3 +93,13 @@ def _padded_like(image, pads, value):
 
 _constant_pad.register_fake(_padded_like)
 _banded_pad.register_fake(_padded_like)
+
+
+@torch.library.custom_op("gpuaug::channels_last", mutates_args=(), schema="(Tensor image) -> Tensor")
+def _channels_last(image):
+    return image.clone(memory_format=torch.channels_last)  # (an op's output may not alias)
+
+
+@_channels_last.register_fake
+def _(image):
+    return torch.empty_like(image, memory_format=torch.channels_last)
