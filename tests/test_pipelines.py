@@ -86,13 +86,16 @@ def test_channels_last_input_gives_channels_last_output_with_the_same_values():
 
 def test_channels_last_compiled_equals_eager():
     """Channels-last batches take their own eager paths (gathers into a channels-last result,
-    per-channel operands along rows of interleaved pixels); compiled whole, the same pipelines
-    give the same values and keep the format."""
+    per-channel operands along rows of interleaved pixels) and compiled ones (an aten copy lays
+    out integer results); compiled whole, the same pipelines give the same values and keep the
+    format."""
     torch._dynamo.reset()
     x = batch(4, side=96).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
     for build in (lambda: imagenet(seed=4, size=64),
                   lambda: A.Compose([A.RandomCrop(80, 72), A.HorizontalFlip(), A.ChannelShuffle(),
-                                     A.RGBShift(), A.Normalize(MEAN, STD)], seed=4)):
+                                     A.RGBShift(), A.Normalize(MEAN, STD)], seed=4),
+                  # a uint8 gather's result, laid out by gpuaug::channels_last on the CPU
+                  lambda: A.Compose([A.RandomCrop(80, 72), A.HorizontalFlip()], seed=4)):
         eager, compiled = build(), torch.compile(build(), fullgraph=True)
         a, b = eager(x), compiled(x)
         assert b.is_contiguous(memory_format=torch.channels_last), b.stride()
