@@ -41,14 +41,15 @@ def planar(image: Tensor) -> Tensor:
     return image.contiguous()
 
 
-def pixel_rows(image: Tensor) -> Tensor | None:
+def pixel_rows(image: Tensor, compiled: bool = False) -> Tensor | None:
     """A channels-last (B, C, H, W) batch as (B, H, W * C) rows of interleaved pixels (a view);
     None for any other layout, and under ``torch.compile``. Elementwise ops whose operands vary
     per channel run along these rows, their operands tiled by ``along_rows``: on channels-last
     data a (N, C, 1, 1) operand leaves aten C-long inner loops that do not vectorise (Normalize at
     batch 32, 224 px: 4.3 ms against 1.7 along rows, NCHW 2.0). Inductor vectorises the
-    (N, C, 1, 1) form itself and loses along rows (compiled Normalize 1.8 ms against 5.5)."""
-    if not is_channels_last(image) or torch.compiler.is_compiling():
+    (N, C, 1, 1) form itself and loses along rows (compiled Normalize 1.8 ms against 5.5);
+    ``compiled=True`` gives the rows there too (for a gather along them)."""
+    if not is_channels_last(image) or (torch.compiler.is_compiling() and not compiled):
         return None
     b, c, h, w = image.shape
     return image.permute(0, 2, 3, 1).reshape(b, h, w * c)

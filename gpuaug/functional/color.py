@@ -801,7 +801,7 @@ def _channel_shuffle(x: Tensor, permutation: Tensor, apply: Tensor | None = None
     if apply is not None:
         permutation = torch.where(apply[:, None], permutation,
                                   _const(tuple(range(c)), permutation))
-    pixels = pixel_rows(x)
+    pixels = pixel_rows(x, compiled=True)
     if pixels is not None:  # channels-last: a gather along the rows of interleaved pixels
         w = x.shape[-1]
         index = along_rows(permutation.view(b, c, 1, 1), w) + _pixel_starts(w, c, x.device)
