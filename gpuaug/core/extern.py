@@ -61,6 +61,15 @@ def channels_last(image: Tensor) -> Tensor:
     return image.contiguous(memory_format=torch.channels_last)
 
 
+def planes(image: Tensor) -> Tensor:
+    """``image`` as contiguous channel planes (NCHW), materialised: compiled on the CPU,
+    Inductor would fold a ``contiguous()`` into the loops that read it and keep their strided
+    channel-plane loads."""
+    if _on_cpu_compiling(image.device) and not image.is_contiguous():
+        return _planes(image)
+    return image.contiguous()
+
+
 # the schemas spelled out: torch 2.4 cannot read this module's string annotations
 @torch.library.custom_op("gpuaug::noise_field", mutates_args=(),
                          schema="(int[] size, bool normal, Device device, int salt) -> Tensor")
@@ -103,3 +112,13 @@ def _channels_last(image):
 @_channels_last.register_fake
 def _(image):
     return torch.empty_like(image, memory_format=torch.channels_last)
+
+
+@torch.library.custom_op("gpuaug::planes", mutates_args=(), schema="(Tensor image) -> Tensor")
+def _planes(image):
+    return image.clone(memory_format=torch.contiguous_format)
+
+
+@_planes.register_fake
+def _(image):
+    return torch.empty_like(image, memory_format=torch.contiguous_format)

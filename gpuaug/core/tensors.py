@@ -36,9 +36,7 @@ def planar(image: Tensor) -> Tensor:
     elementwise op after it (the result is laid out channels-last again by ``finish_like``).
     Compiled, the batch is left as it is: Inductor reads any layout in the loops it fuses (a
     transpose here made compiled GaussianBlur on a channels-last batch 1.2x slower)."""
-    if torch.compiler.is_compiling():
-        return image
-    return image.contiguous()
+    return extern.planes(image)
 
 
 def pixel_rows(image: Tensor, compiled: bool = False) -> Tensor | None:

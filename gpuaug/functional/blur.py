@@ -55,6 +55,14 @@ def _fold(i: int, n: int, border: str) -> int:
     return t if t < n else period - t
 
 
+def _planes(x: Tensor) -> Tensor:
+    """Eager, the batch as channel planes (``planar``) for the convolutions and shifted planes;
+    compiled, as it is: Inductor's loops (the pads before a convolution, the multiply-adds)
+    read either layout, and a materialised transpose cost compiled GaussianBlur on a
+    channels-last batch 1.7x, Sharpen 1.07x."""
+    return x if torch.compiler.is_compiling() else planar(x)
+
+
 def _pad(x: Tensor, top: int, bottom: int, left: int, right: int, border: str) -> Tensor:
     """Pad the last two dims with OpenCV's "reflect_101" or "replicate" border."""
     if not (top or bottom or left or right):
@@ -108,7 +116,7 @@ def _grouped(x: Tensor, kernel: Tensor) -> Tensor:
 
 def _filter2d(x: Tensor, kernel: Tensor, border: str = "reflect_101") -> Tensor:
     """cv2.filter2D(x, -1, kernel, borderType=border) with the anchor at the kernel centre."""
-    x = planar(x)
+    x = _planes(x)
     kh, kw = kernel.shape[-2:]
     return _grouped(_pad(x, kh // 2, kh - 1 - kh // 2, kw // 2, kw - 1 - kw // 2, border), kernel)
 
@@ -117,7 +125,6 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
     """cv2.sepFilter2D(x, -1, taps, taps): the same odd 1D kernel, (K,), (B, K) or per sample
     and channel (B, C, K), along rows and columns (one copy of the per-channel weights serves
     both passes)."""
-    x = planar(x)
     b, c, h, w = x.shape
     k = taps.shape[-1]
     r = k // 2
@@ -130,7 +137,7 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
         x = sum(x[..., i:i + w] * t[..., i] for i in range(k))
         x = _pad(x, r, r, 0, 0, border)
         return sum(x[..., i:i + h, :] * t[..., i] for i in range(k))
-    x = _pad(x, r, r, r, r, border)
+    x = _pad(_planes(x), r, r, r, r, border)
     taps = taps.to(x.dtype)
     if taps.dim() == 1:
         x = F.conv2d(x.reshape(b * c, 1, h + 2 * r, w + 2 * r), taps.view(1, 1, 1, k))
@@ -378,7 +385,7 @@ def _median_blur(x: Tensor, ksize: Tensor | int, size: int, smallest: int = 3) -
     picking its own; elsewhere a (size, size) window per pixel, materialised and reduced with
     ``median``.
     """
-    x = planar(x)
+    x = _planes(x)
     r = size // 2
     padded = _pad(x, r, r, r, r, "replicate")
     if x.device.type != "cpu":
@@ -780,7 +787,7 @@ def _zoom_blur(x: Tensor, zoom_factors: Tensor, max_value: float,
                chunk: int = _ZOOM_CHUNK) -> Tensor:
     """albumentations' zoom_blur on a float working image: the mean of the image and its central
     zooms by each factor >= 1 in ``zoom_factors`` (B, K); entries < 1 (0) are unused slots."""
-    x = planar(x)
+    x = _planes(x)
     b, c, h, w = x.shape
     z = zoom_factors.to(device=x.device, dtype=torch.float64)
     used = z >= 1
