@@ -34,8 +34,9 @@ def planar(image: Tensor) -> Tensor:
     to (B * C) planes or mix whole planes (convolutions, resizes, batched channel products): a
     channels-last batch is transposed here once, instead of by every reshape, pad and mixed-layout
     elementwise op after it (the result is laid out channels-last again by ``finish_like``).
-    Compiled, the batch is left as it is: Inductor reads any layout in the loops it fuses (a
-    transpose here made compiled GaussianBlur on a channels-last batch 1.2x slower)."""
+    Compiled on the CPU the copy is aten's (``extern.planes``): Inductor would fold it into its
+    loops and keep their strided plane loads (compiled ColorJitter on a channels-last batch
+    17.6 -> 12.2 ms with it). The blurs' compiled loops skip it (``blur._planes``)."""
     return extern.planes(image)
 
 
