@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from benchmarks.opcount import count
+from gpuaug import Compose, Normalize
 from gpuaug.core.transform import GeometricTransform, PixelTransform
 from tests.cases import CASES, Case, public_transforms
 from tests.conftest import make_inputs
@@ -88,6 +89,35 @@ def test_channels_last_in_channels_last_out_same_values(case, dtype, device):
     assert out["image"].is_contiguous(memory_format=torch.channels_last), out["image"].stride()
     for key in ref:
         assert torch.equal(out[key], ref[key]), key
+
+
+UINT8_KERNELS = [pytest.param(case, id=case.id) for case in CASES
+                 if getattr(case.cls, "uint8_kernel", False) and "uint8" in case.dtypes]
+
+
+@pytest.mark.parametrize("layout", ["nchw", "channels_last"])
+@pytest.mark.parametrize("case", UINT8_KERNELS)
+def test_uint8_kernel_gives_the_float_paths_values(case, layout):
+    """A pixel transform with a uint8 kernel (``PixelTransform.uint8_kernel``) reads uint8
+    images as they are; what it gives must be what its float path gives for the same levels:
+    the same values before the final rounding (seen through a Normalize that keeps them) and
+    so after it. The instance's ``uint8_kernel = False`` forces the float path."""
+    image = _inputs(case, "uint8", batch=5, seed=4)["image"]
+    if layout == "channels_last":
+        if case.channels == 1:
+            pytest.skip("a one-channel batch is NCHW and channels-last at once")
+        image = image.contiguous(memory_format=torch.channels_last)
+    keep = Normalize(mean=0.0, std=1.0, max_pixel_value=1.0, p=1.0)  # (x - 0) / 1: x itself
+
+    def run(uint8_kernel: bool, then_keep: bool) -> torch.Tensor:
+        aug = case.build(seed=5)
+        aug.uint8_kernel = uint8_kernel
+        return (Compose([aug, keep]) if then_keep else aug)(image)
+
+    for then_keep in (False, True):
+        fast, slow = run(True, then_keep), run(False, then_keep)
+        assert fast.dtype == slow.dtype and fast.stride() == slow.stride()
+        assert torch.equal(fast, slow), (then_keep, (fast.float() - slow.float()).abs().max())
 
 
 @pytest.mark.parametrize("case,dtype", ROWS)

@@ -490,6 +490,8 @@ class RandomGamma(_ColorTransform):
         lo, hi = self.gamma_limit
         return {"gamma": _uniforms(rng, (lo / 100.0,), (hi / 100.0,))[:, 0]}
 
+    uint8_kernel = True  # looks the 256 levels' float results up; rounded at the end
+
     def kernel(self, image, params, apply, *, max_value):
         return F._gamma(image, params["gamma"], max_value, apply)
 
@@ -681,6 +683,8 @@ class ToGray(_ColorTransform):
         super().__init__(p=p, same_on_batch=same_on_batch, seed=seed)
         self.num_output_channels = check_int(num_output_channels, "num_output_channels", low=1)
         self.method = check_choice(method, "method", F.TO_GRAY_METHODS)
+
+    uint8_kernel = True  # the weighted average reads the levels; rounded at the end
 
     def kernel(self, image, params, apply, *, max_value):
         return F._to_gray(image, self.method, self.num_output_channels, max_value, apply)
