@@ -405,3 +405,26 @@ def test_holes_that_cannot_fit_raise():
     aug = G.CoarseDropout(hole_height_range=(50, 60), hole_width_range=(4, 8), p=1)
     with pytest.raises(ValueError, match="cannot fit"):
         aug(torch.zeros(1, 3, H, W, dtype=torch.uint8))
+
+
+@pytest.mark.parametrize("layout", ["nchw", "channels_last"])
+@pytest.mark.parametrize("fill", [0, 255, (10, 20, 30), "random", "random_uniform", 127.5])
+def test_uint8_images_painted_as_they_are_equal_the_float_path(monkeypatch, fill, layout):
+    """Whole-level fills paint uint8 images without the round trip through float: the result
+    must be the float path's, in the input's layout (127.5 takes the float path: the guard)."""
+    import gpuaug.transforms.dropout as transforms_dropout
+    image = torch.randint(0, 256, (6, 3, 40, 48), dtype=torch.uint8,
+                          generator=torch.Generator().manual_seed(8))
+    if layout == "channels_last":
+        image = image.contiguous(memory_format=torch.channels_last)
+
+    def run():
+        return G.CoarseDropout(num_holes_range=(1, 4), hole_height_range=(4, 16),
+                               hole_width_range=(4, 16), fill=fill, p=0.7, seed=3)(image)
+
+    fast = run()
+    monkeypatch.setattr(transforms_dropout, "_whole_levels", lambda fill: False)
+    slow = run()
+    assert fast.dtype == torch.uint8 and fast.stride() == slow.stride()
+    assert torch.equal(fast, slow)
+    assert not torch.equal(fast, image)

@@ -140,15 +140,20 @@ def _paint(image: Tensor, holes: Tensor, active: Tensor, values,
 
 def _cutout(image: Tensor, holes: Tensor, active: Tensor, fill, *, max_value: float,
             union: Tensor | None = None) -> Tensor:
-    """Fill the holes of a float working image (CoarseDropout's ``fill``).
+    """Fill the holes of a float working image (CoarseDropout's ``fill``), or of a uint8 image
+    when the fill is whole levels in [0, 255].
 
     ``fill``: a number or per-channel tuple (in the image's range); ``("random", u)`` with a
     (B, C', H, W) uniform field, or ``("random_uniform", u)`` with (B, N, C') uniforms (one colour
     per hole): uint8 images get integers floor(256 u), float images u.
     """
     if isinstance(fill, tuple) and len(fill) == 2 and isinstance(fill[0], str):
-        return _paint(image, holes, active, _uniform_to_levels(fill[1], max_value), union)
-    return _paint(image, holes, active, _fill_values(fill, image), union)
+        values = _uniform_to_levels(fill[1], max_value)
+    else:
+        values = _fill_values(fill, image)
+    if image.dtype == torch.uint8 and isinstance(values, Tensor):  # whole levels (the caller's)
+        values = values.to(torch.uint8)
+    return _paint(image, holes, active, values, union)
 
 
 def _uniform_to_levels(u: Tensor, max_value: float) -> Tensor:
