@@ -21,6 +21,18 @@ def load(paths: list[str]) -> tuple[dict, list[dict]]:
     return meta, rows
 
 
+def paired_ratio(ours: dict, theirs: dict) -> float | None:
+    """The median over rounds of the two libraries' ratio within each round (None without
+    rounds): both were timed seconds apart in a round, so on a machine whose speed drifts from
+    second to second this reads the ratio more steadily than the ratio of the two medians."""
+    a, b = ours.get("images_per_s_rounds"), theirs.get("images_per_s_rounds")
+    if not a or not b or len(a) != len(b) or len(a) < 2:
+        return None
+    ratios = sorted(x / y for x, y in zip(a, b))
+    n = len(ratios)
+    return ratios[n // 2] if n % 2 else (ratios[n // 2 - 1] + ratios[n // 2]) / 2
+
+
 def table(rows: list[dict], with_counts: bool = True) -> str:
     """One line per (benchmark, batch, size): images/s per library, gpuaug's ratios to kornia, and
     the op counts. Later rows replace earlier ones for the same library (merged runs)."""
@@ -40,14 +52,17 @@ def table(rows: list[dict], with_counts: bool = True) -> str:
     def ips(key, lib):
         return cells.get((key, lib), {}).get("images_per_s")
 
-    def ratio(a, b):
-        return "—" if not a or not b else f"{a / b:.2f}×"
+    def ratio(key, lib):
+        a, b = ips(key, lib), ips(key, "kornia")
+        if not a or not b:
+            return "—"
+        paired = paired_ratio(cells.get((key, lib), {}), cells.get((key, "kornia"), {}))
+        return f"{a / b:.2f}×" + ("" if paired is None else f" ({paired:.2f}×)")
 
     for key in keys:
         line = f"| {key[0]} | {key[1]} | {key[2]} | " + " | ".join(
             "—" if ips(key, lib) is None else f"{ips(key, lib):,.0f}" for lib in libs)
-        line += (f" | {ratio(ips(key, 'gpuaug'), ips(key, 'kornia'))}"
-                 f" | {ratio(ips(key, 'gpuaug compiled'), ips(key, 'kornia'))} |")
+        line += f" | {ratio(key, 'gpuaug')} | {ratio(key, 'gpuaug compiled')} |"
         if with_counts:
             ours, theirs = cells.get((key, "gpuaug"), {}), cells.get((key, "kornia"), {})
             line += (f" {ours.get('kernels', '—')} / {theirs.get('kernels', '—')} |"
@@ -71,8 +86,11 @@ def main(argv: list[str]) -> int:
     rounds = max((len(r.get("images_per_s_rounds", ())) for r in rows), default=0)
     how = (f" (each the median of {rounds} rounds that timed the libraries in turn; every round's "
            "figure is in the JSON)") if rounds > 1 else ""
+    paired = (" (in brackets, with rounds: the median of the ratios within each round)"
+              if rounds > 1 else "")
     print(f"Images per second (higher is better){how}; gpuaug's ratio to kornia eager on the same "
-          "batch in the same run; kernels and host syncs per call from benchmarks/opcount.py.\n")
+          f"batch in the same run{paired}; kernels and host syncs per call from "
+          "benchmarks/opcount.py.\n")
     print(table(rows))
     return 0
 

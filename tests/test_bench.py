@@ -165,3 +165,19 @@ def test_ab_times_a_git_revision_beside_the_working_tree(tmp_path):
     assert data["meta"]["before"] == "HEAD" and data["meta"]["layout"] == "channels-last"
     assert [r["bench"] for r in data["rows"]] == ["CenterCrop", "Normalize"]
     assert all(r["same_output"] and r["before_ms"] > 0 and r["after_ms"] > 0 for r in data["rows"])
+
+
+def test_report_pairs_rounds_for_the_ratio_to_kornia():
+    """With rounds, the report gives beside the ratio of the medians the median of the ratios
+    within each round (hand-computed here: 2, 1 and 3 -> 2)."""
+    from benchmarks.report import paired_ratio, table
+    ours = {"bench": "p", "batch": 2, "size": 8, "lib": "gpuaug", "images_per_s": 200.0,
+            "images_per_s_rounds": [100.0, 200.0, 300.0]}
+    theirs = {"bench": "p", "batch": 2, "size": 8, "lib": "kornia", "images_per_s": 100.0,
+              "images_per_s_rounds": [50.0, 200.0, 100.0]}
+    assert paired_ratio(ours, theirs) == 2.0
+    assert paired_ratio({"images_per_s": 1.0}, theirs) is None
+    assert "| 2.00× (2.00×) |" in table([ours, theirs], with_counts=False)
+    theirs["images_per_s_rounds"] = [25.0, 100.0, 400.0]         # ratios 4, 2, 0.75 -> 2
+    theirs["images_per_s"] = 50.0
+    assert "| 4.00× (2.00×) |" in table([ours, theirs], with_counts=False)
