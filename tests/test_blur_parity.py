@@ -86,6 +86,22 @@ def test_functional_gaussian_blur_matches_opencv(kind, dtype, kernel_size, sigma
         _check(out[i], ref, dtype, f"k={kernel_size} sigma={sigma} sample {i}")
 
 
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kernel_size,sigma", [(3, 0.8), (5, 1.2), (7, 0.0), (9, 2.5),
+                                               (11, 0.0), (15, 1.0), (0, 1.7)])
+def test_functional_gaussian_blur_uint8_is_bit_exact(kind, kernel_size, sigma):
+    """uint8 images: OpenCV's 8-bit fixed-point taps make every product and partial sum a
+    multiple of 2^-16 below 256, exact in float32, whether the kernel runs as one k x k pass
+    (up to 9 taps, eager on the CPU) or as two 1-D passes: every value equals OpenCV's."""
+    x = _images(kind, "uint8")
+    out = F.gaussian_blur(x, kernel_size, sigma)
+    k = kernel_size or alb_blur.create_gaussian_kernel_1d(sigma).size
+    for i in range(x.shape[0]):
+        ref = cv2.GaussianBlur(as_numpy_hwc(x[i]), (k, k), sigma,
+                               borderType=cv2.BORDER_REFLECT_101)
+        assert np.array_equal(as_numpy_hwc(out[i]), ref), (k, sigma, i)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("kernel_size", [0, 7])
 def test_functional_gaussian_blur_per_sample_sigma(dtype, kernel_size):
