@@ -104,8 +104,8 @@ def _join_border(x: Tensor, before: int, after: int, dim: int, border: str) -> T
 
 
 def _grouped(x: Tensor, kernel: Tensor) -> Tensor:
-    """Correlate (B, C, Hp, Wp) with a per-sample (B, kh, kw) or shared (kh, kw) kernel, no
-    padding: one convolution for the whole batch."""
+    """Correlate (B, C, Hp, Wp) with a kernel shared (kh, kw), per sample (B, kh, kw) or per
+    sample and channel (B, C, kh, kw), no padding: one convolution for the whole batch."""
     b, c, h, w = x.shape
     kernel = kernel.to(x.dtype)
     kh, kw = kernel.shape[-2:]
@@ -116,8 +116,10 @@ def _grouped(x: Tensor, kernel: Tensor) -> Tensor:
         # filter over a batch of one-channel images (batch 32, 224 px, 3 x 3 and 7 x 7)
         if kernel.dim() == 2:
             weight = kernel.expand(b * c, 1, kh, kw)
-        else:
+        elif kernel.dim() == 3:
             weight = kernel[:, None].expand(b, c, kh, kw).reshape(b * c, 1, kh, kw)
+        else:
+            weight = kernel.reshape(b * c, 1, kh, kw)
         out = F.conv2d(x.reshape(1, b * c, h, w), weight, groups=b * c)
     return out.reshape(b, c, out.shape[-2], out.shape[-1])
 
@@ -147,27 +149,15 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
         return sum(x[..., i:i + h, :] * t[..., i] for i in range(k))
     x = _pad(_planes(x), r, r, r, r, border)
     taps = taps.to(x.dtype)
-    cpu = x.device.type == "cpu"
-    if taps.dim() == 1 and not cpu:
-        x = F.conv2d(x.reshape(b * c, 1, h + 2 * r, w + 2 * r), taps.view(1, 1, 1, k))
-        x = F.conv2d(x, taps.view(1, 1, k, 1))
-        return x.reshape(b, c, h, w)
-    x = x.reshape(1, b * c, h + 2 * r, w + 2 * r)
-    if cpu and k <= _WHOLE_KERNEL_TAPS:
+    if x.device.type == "cpu" and k <= _WHOLE_KERNEL_TAPS:
         # one k x k convolution of the taps' outer product: oneDNN's depthwise 1 x k and k x 1
         # passes cost more than one k x k pass up to k = 9 (batch 32, 224 px: 12.9 vs 9.0 ms at
         # 7 taps, 16.4 vs 14.2 at 9, 13.2 vs 16.1 at 11). Exact for uint8 images under OpenCV's
         # fixed-point taps (products and sums are multiples of 2^-16 below 256).
-        outer = taps[..., :, None] * taps[..., None, :]
-        weight = (outer.expand(b * c, k, k) if taps.dim() == 1 else
-                  outer if taps.dim() == 3 else outer[:, None].expand(b, c, k, k))
-        x = F.conv2d(x, weight.reshape(b * c, 1, k, k), groups=b * c)
-        return x.reshape(b, c, h, w)
-    weight = (taps.expand(b * c, k) if taps.dim() == 1 else
-              taps if taps.dim() == 3 else taps[:, None].expand(b, c, k)).reshape(b * c, 1, k)
-    x = F.conv2d(x, weight.view(b * c, 1, 1, k), groups=b * c)
-    x = F.conv2d(x, weight.view(b * c, 1, k, 1), groups=b * c)
-    return x.reshape(b, c, h, w)
+        return _grouped(x, taps[..., :, None] * taps[..., None, :])
+    if taps.dim() == 2:  # per sample: expanded over the channels once, for both passes
+        taps = taps[:, None].expand(b, c, k).contiguous()
+    return _grouped(_grouped(x, taps[..., None, :]), taps[..., :, None])
 
 
 def _finish_like(out: Tensor, image: Tensor, batch: Tensor, single: bool) -> Tensor:

@@ -37,9 +37,9 @@ from torch import Tensor
 
 from . import fused
 from ..core import constants
-from ..core.tensors import (as_batch, computed_once, finish_like, is_channels_last,
-                            max_value as _dtype_max, per_sample, planar, stacked_columns, working,
-                            pixel_rows, along_rows, from_pixel_rows)
+from ..core.tensors import (as_batch, computed_once, finish_like, max_value as _dtype_max,
+                            per_sample, planar, stacked_columns, working, pixel_rows, along_rows,
+                            from_pixel_rows)
 from ..core.validation import check_choice, check_number
 
 __all__ = ["normalize", "normalize_per_image", "to_float", "from_float", "invert",
@@ -754,11 +754,11 @@ _LEVELS = tuple(float(i) for i in range(256))
 def _look_up(levels: Tensor, table: Tensor) -> Tensor:
     """uint8 (B, C, H, W) images through per-sample (B, 256) tables, in either memory layout;
     the result has the table's dtype."""
-    b = levels.shape[0]
-    in_memory_order = levels.permute(0, 2, 3, 1) if is_channels_last(levels) else levels
-    index = in_memory_order.reshape(b, -1).to(torch.int64)
-    out = torch.gather(table, 1, index).view(in_memory_order.shape)
-    return out.permute(0, 3, 1, 2) if in_memory_order is not levels else out
+    rows = pixel_rows(levels)  # channels-last: read in memory order
+    flat = (levels if rows is None else rows).reshape(levels.shape[0], -1)
+    out = torch.gather(table, 1, flat.to(torch.int64))
+    return out.view(levels.shape) if rows is None else from_pixel_rows(out.view(rows.shape),
+                                                                          levels.shape)
 
 
 def _gamma(x: Tensor, gamma: Tensor, max_value: float, apply: Tensor | None = None) -> Tensor:

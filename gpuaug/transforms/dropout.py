@@ -34,9 +34,9 @@ def _pair(value, name: str, *, integer: bool = False) -> tuple:
 
 def _whole_levels(fill) -> bool:
     """Whether ``fill`` paints uint8 images with whole levels in [0, 255] (random fills, whole
-    numbers): the float path's result is then those levels, so eager uint8 images are painted as
-    they are, with no round trip through float (CoarseDropout at batch 32, 224 px: 12.7 -> 6.7
-    ms). Compiled, the float path: Inductor fuses it into one loop (1.5 ms; 9.1 painting uint8)."""
+    numbers): the float path's result is then those levels, so CoarseDropout has a uint8 kernel
+    (``PixelTransform.uint8_kernel``) and paints eager uint8 images as they are (batch 32,
+    224 px: 12.7 -> 6.7 ms)."""
     if isinstance(fill, str):
         return True
     return all(float(v).is_integer() and 0 <= v <= 255
@@ -96,6 +96,8 @@ class CoarseDropout(_ChannelDraws):
       the first call).
     """
 
+    uint8_kernel = True  # with a whole-level fill (the instance's, set in __init__)
+
     def __init__(self, num_holes_range: tuple[int, int] = (1, 2),
                  hole_height_range: tuple[float, float] | tuple[int, int] = (0.1, 0.2),
                  hole_width_range: tuple[float, float] | tuple[int, int] = (0.1, 0.2),
@@ -127,6 +129,7 @@ class CoarseDropout(_ChannelDraws):
         else:
             self.fill = parse_fill(fill, "fill")
         self.fill_mask = None if fill_mask is None else parse_fill(fill_mask, "fill_mask")
+        self.uint8_kernel = _whole_levels(self.fill)
 
     # ---- sampling -------------------------------------------------------------------------
     def _size_bounds(self, image_size) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -168,10 +171,7 @@ class CoarseDropout(_ChannelDraws):
 
     # ---- applying -------------------------------------------------------------------------
     def _run(self, state, rng, params, mask, force=False):
-        images = state.raw_images()  # resamples pending geometry: masks and boxes too
-        if torch.compiler.is_compiling() or not (
-                _whole_levels(self.fill) and all(v.dtype == torch.uint8 for v in images.values())):
-            images = state.pixel_images()
+        images = self._images(state)  # resamples pending geometry: masks and boxes too
         params = (self._draw(rng, state.batch_size, state.size, force, state.channels)
                   if params is None else Params.of(params, state.batch_size, state.device))
         apply = combine_masks(params.get("apply"), mask)
