@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_flatten
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # benchmarks.opcount, tests.cases
@@ -13,6 +15,27 @@ sys.path.insert(0, str(ROOT))  # benchmarks.opcount, tests.cases
 from gpuaug.sample import natural_image, sample_batch  # noqa: E402
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+class _Dispatches(TorchDispatchMode):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops: list = []
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        outputs = tuple((tuple(t.shape), t.stride(), t.dtype) for t in tree_flatten(out)[0]
+                        if isinstance(t, torch.Tensor))
+        self.ops.append((func.overloadpacket.__name__, outputs))
+        return out
+
+
+def dispatches(fn) -> list:
+    """Every aten op one call of ``fn()`` dispatches, with its outputs' shapes, strides and
+    dtypes: what a CUDA graph records."""
+    with _Dispatches() as recorder:
+        fn()
+    return recorder.ops
 
 
 @pytest.fixture(params=DEVICES)

@@ -3,9 +3,10 @@
 Per row x dtype (x CUDA when present): shape, dtype and device kept; input not modified; p=0 is
 the identity; same seed gives the same output; eager equals compiled (fullgraph); one sample alone
 equals the same sample inside a batch; pixel transforms leave masks, boxes and keypoints alone; no
-host sync and a kernel count that does not grow with the batch (op counter). Eager and compiled may
-use different kernels for the same read (grid_sample / a fused gather): images then agree to float
-rounding, masks, boxes and keypoints exactly.
+host sync and a kernel count that does not grow with the batch (op counter); every call
+dispatches the same ops with the same output shapes (what a CUDA graph replays). Eager and
+compiled may use different kernels for the same read (grid_sample / a fused gather): images then
+agree to float rounding, masks, boxes and keypoints exactly.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from benchmarks.opcount import count
 from gpuaug import Compose, Normalize
 from gpuaug.core.transform import GeometricTransform, PixelTransform
 from tests.cases import CASES, Case, public_transforms
-from tests.conftest import make_inputs
+from tests.conftest import dispatches, make_inputs
 
 DTYPES = {"uint8": torch.uint8, "float32": torch.float32}
 
@@ -208,3 +209,19 @@ def test_no_sync_and_kernels_do_not_grow_with_batch(case, dtype):
     s_large = count(lambda: _call(aug, large))
     assert s_small.syncs == 0 and s_large.syncs == 0, s_large.top(30)
     assert s_small.kernels == s_large.kernels, (s_small, s_large)
+
+
+@pytest.mark.parametrize("case,dtype", ROWS)
+def test_every_call_dispatches_the_same_ops_and_shapes(case, dtype):
+    """A CUDA graph (``torch.compile(mode="reduce-overhead")``) replays one recorded call: a call
+    whose ops or allocations followed its draws (a host-side choice, a shape read from the data)
+    could not be replayed. Every call of a transform draws anew (p < 1 skips other samples each
+    time), so two calls after a warm-up must dispatch the same ops with the same output shapes,
+    strides and dtypes."""
+    aug = case.build(seed=5)
+    data = _inputs(case, dtype, batch=4)
+    _call(aug, data)  # constants are made on the first call
+    first, second = dispatches(lambda: _call(aug, data)), dispatches(lambda: _call(aug, data))
+    assert len(first) == len(second), (len(first), len(second))
+    for i, (a, b) in enumerate(zip(first, second)):
+        assert a == b, f"op {i}: {a} on the first call, {b} on the second"

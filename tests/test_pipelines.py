@@ -3,10 +3,13 @@ GaussianBlur p=0.5, Normalize on uint8 input — few kernels, constant with the 
 compiled whole with the same result as eager under a seed."""
 from __future__ import annotations
 
+import pytest
 import torch
 
 import gpuaug as A
+from benchmarks import specs
 from benchmarks.opcount import count
+from tests.conftest import dispatches, make_inputs
 
 MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
@@ -100,3 +103,37 @@ def test_channels_last_compiled_equals_eager():
         a, b = eager(x), compiled(x)
         assert b.is_contiguous(memory_format=torch.channels_last), b.stride()
         assert torch.allclose(a, b, atol=1e-4, rtol=0), (a - b).abs().max()
+
+
+def _children():
+    return [A.HorizontalFlip(), A.Rotate(limit=20, p=0.7), A.ColorJitter(0.3, 0.3, 0.3, 0.05),
+            A.GaussianBlur(blur_limit=(3, 5))]
+
+
+WITH_TARGETS = {"bbox_params": A.BboxParams("pascal_voc"),
+                "keypoint_params": A.KeypointParams("xy")}
+PIPELINES = {
+    "imagenet": lambda: A.Compose(list(imagenet().transforms), seed=6, **WITH_TARGETS),
+    "geometric chain": lambda: A.Compose(list(specs.geometric_chain(40).transforms), seed=6,
+                                         **WITH_TARGETS),
+    "detection": lambda: A.Compose(list(specs.detection_pipeline(40).transforms), seed=6,
+                                   **WITH_TARGETS),
+    "OneOf": lambda: A.Compose([A.OneOf(_children(), p=0.9)], seed=6, **WITH_TARGETS),
+    "SomeOf": lambda: A.Compose([A.SomeOf(_children(), n=2)], seed=6, **WITH_TARGETS),
+    "RandomOrder": lambda: A.Compose([A.RandomOrder(_children(), n=3)], seed=6, **WITH_TARGETS),
+    "Sequential": lambda: A.Compose([A.Sequential(_children(), p=0.5)], seed=6, **WITH_TARGETS),
+    "OneOrOther": lambda: A.Compose([A.OneOrOther(A.Affine(rotate=(-10, 10), p=1.0),
+                                                  A.Perspective(p=1.0))], seed=6, **WITH_TARGETS),
+}
+
+
+@pytest.mark.parametrize("name", PIPELINES)
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32])
+def test_pipelines_and_containers_dispatch_the_same_ops_every_call(name, dtype):
+    """tests/test_contract.py's replay check (what a CUDA graph needs) for whole pipelines with
+    every target kind, and for the containers, whose per-sample choices must not steer the host."""
+    aug = PIPELINES[name]()
+    data = make_inputs(4, (48, 56), dtype)
+    aug(**data)
+    first, second = dispatches(lambda: aug(**data)), dispatches(lambda: aug(**data))
+    assert first == second
