@@ -212,14 +212,14 @@ def test_no_sync_and_kernels_do_not_grow_with_batch(case, dtype):
 
 
 @pytest.mark.parametrize("case,dtype", ROWS)
-def test_every_call_dispatches_the_same_ops_and_shapes(case, dtype):
+def test_every_call_dispatches_the_same_ops_and_shapes(case, dtype, device):
     """A CUDA graph (``torch.compile(mode="reduce-overhead")``) replays one recorded call: a call
     whose ops or allocations followed its draws (a host-side choice, a shape read from the data)
     could not be replayed. Every call of a transform draws anew (p < 1 skips other samples each
     time), so two calls after a warm-up must dispatch the same ops with the same output shapes,
     strides and dtypes."""
     aug = case.build(seed=5)
-    data = _inputs(case, dtype, batch=4)
+    data = _inputs(case, dtype, batch=4, device=device)
     _call(aug, data)  # constants are made on the first call
     first, second = dispatches(lambda: _call(aug, data)), dispatches(lambda: _call(aug, data))
     assert len(first) == len(second), (len(first), len(second))
