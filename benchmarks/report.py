@@ -71,6 +71,30 @@ def table(rows: list[dict], with_counts: bool = True) -> str:
     return "\n".join(lines)
 
 
+def floor_table(meta: dict, rows: list[dict]) -> str:
+    """How close each benchmark runs to its memory floor: the bytes a call must move at least
+    (``floor_bytes_per_image``: its inputs read once, its outputs written once) at the speed of
+    one large copy on the same device (``copy_gb_per_s``), as images per second, and the share
+    of that floor gpuaug reaches, eager and compiled. Empty without those fields."""
+    bandwidth = meta.get("copy_gb_per_s")
+    cells = {(r["bench"], r["batch"], r["size"], r["lib"]): r for r in rows if "images_per_s" in r}
+    floors = [(key[:3], r["floor_bytes_per_image"]) for key, r in cells.items()
+              if key[3] == "gpuaug" and r.get("floor_bytes_per_image")]
+    if not bandwidth or not floors:
+        return ""
+    lines = ["| benchmark | B | size | MB moved per image at least | floor img/s "
+             f"(at {bandwidth:,.1f} GB/s) | gpuaug | gpuaug compiled |", "|---|---|---|---|---|---|---|"]
+    for key, moved in floors:
+        floor = bandwidth * 1e9 / moved
+
+        def share(lib):
+            r = cells.get((*key, lib))
+            return "—" if r is None else f"{r['images_per_s'] / floor:.1%}"
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {moved / 1e6:.3f} | {floor:,.0f} | "
+                     f"{share('gpuaug')} | {share('gpuaug compiled')} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
@@ -92,6 +116,12 @@ def main(argv: list[str]) -> int:
           f"batch in the same run{paired}; kernels and host syncs per call from "
           "benchmarks/opcount.py.\n")
     print(table(rows))
+    floors = floor_table(meta, rows)
+    if floors:
+        print("\nThe memory floor: the bytes each call must move at least (its inputs read once, "
+              "its outputs written once) at the speed one large buffer copy reached on this "
+              "device in the same run; gpuaug's images/s as a share of it.\n")
+        print(floors)
     return 0
 
 

@@ -26,8 +26,10 @@ from pathlib import Path
 
 import torch
 from torch.utils._python_dispatch import _disable_current_modes
+from torch.utils._pytree import tree_flatten
 
 from .opcount import count
+from .report import floor_table
 from .specs import Inputs, all_benches
 
 # glibc settings that keep freed memory in the heap: without them every large buffer a call
@@ -98,6 +100,35 @@ def time_call(fn, device: torch.device, min_time: float, max_calls: int = 200) -
         total += elapsed
     times.sort()
     return times[len(times) // 2]
+
+
+def copy_bandwidth(device: torch.device, mib: int | None = None) -> float:
+    """Bytes per second that one copy of a large buffer moves on ``device`` (read plus written,
+    the buffer past every cache: 1 GiB on a GPU, 256 MiB on the CPU): the memory speed against
+    which ``floor_bytes`` gives each benchmark its floor."""
+    mib = mib or (1024 if device.type == "cuda" else 256)
+    source = torch.empty(mib << 20, dtype=torch.uint8, device=device).fill_(1)
+    target = torch.empty_like(source)
+    times = []
+    for _ in range(12):  # the first two are a warm-up; the median of the other ten
+        _sync(device)
+        start = time.perf_counter()
+        target.copy_(source)
+        _sync(device)
+        times.append(time.perf_counter() - start)
+    return 2 * source.numel() / sorted(times[2:])[5]
+
+
+def floor_bytes(inputs: Inputs, output) -> int:
+    """The bytes one call must move at least: every input it returns a result for (the image
+    alone for an image-only call; with a dict, its image, mask, bboxes and keypoints) read once,
+    and every tensor it returns written once."""
+    written = sum(t.numel() * t.element_size() for t in tree_flatten(output)[0]
+                  if isinstance(t, torch.Tensor))
+    keys = [k for k in ("image", "mask", "bboxes", "keypoints") if k in output] \
+        if isinstance(output, dict) else ["image"]
+    read = sum(getattr(inputs, k).numel() * getattr(inputs, k).element_size() for k in keys)
+    return read + written
 
 
 class TritonLaunches:
@@ -253,6 +284,8 @@ def run(benches, batches, sizes, device, libs, min_time, compile_mode, counts=Tr
             row["images_per_s"] = batch / times[len(times) // 2]
             if rounds > 1:
                 row["images_per_s_rounds"] = [batch / t for t in seconds[lib]]
+            if lib == "gpuaug":
+                row["floor_bytes_per_image"] = floor_bytes(inputs, calls[lib]()) / batch
             if counts and not interrupted and lib in ("gpuaug", "kornia", "torchvision loop",
                                                       "torchvision batch*"):
                 try:
@@ -355,15 +388,19 @@ def main(argv: list[str] | None = None) -> int:
         interrupted = True
         print(f"\n# interrupted: {len(rows)} rows of finished jobs kept", file=sys.stderr)
     add_ratios(rows)
+    bandwidth = copy_bandwidth(device)
     meta = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "device": device_name(device),
             "versions": versions(), "command": "python -m gpuaug bench " + " ".join(argv),
             "allocator": allocator_label(), "gpuaug_triton": triton_label(device), "layout": args.layout,
+            "copy_gb_per_s": bandwidth / 1e9,
             "note": "torchvision batch* draws one set of parameters for the whole batch: not like-for-like"}
     if interrupted:
         meta["interrupted"] = True
     print(f"# {meta['device']} | {meta['date']} | allocator {meta['allocator']} | "
           f"Triton kernels {meta['gpuaug_triton']} | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
     print(format_table(rows))
+    print(f"# one large copy moved {meta['copy_gb_per_s']:,.1f} GB/s; the memory floors:")
+    print(floor_table(meta, rows) or "(none: no gpuaug rows)")
     print("* torchvision on the whole batch draws one parameter set per batch (not per sample).")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -371,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     (out / f"{stem}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
     with open(out / f"{stem}.csv", "w", newline="") as f:
         fields = ["bench", "family", "batch", "size", "lib", "images_per_s", "gpuaug_speedup", "kernels",
-                  "syncs", "kernels_per_image", "mb_written_per_image", "error"]
+                  "syncs", "kernels_per_image", "mb_written_per_image", "floor_bytes_per_image",
+                  "error"]
         writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)

@@ -30,6 +30,9 @@ def test_bench_writes_rows_and_default_allocator(tmp_path):
     assert data["meta"]["allocator"] == "default"
     (row,) = data["rows"]
     assert row["lib"] == "gpuaug" and row["images_per_s"] > 0 and row["syncs"] == 0
+    # the pipeline reads a uint8 3 x 36 x 36 image (32 * 8 / 7) and writes float32 3 x 32 x 32
+    assert row["floor_bytes_per_image"] == 3 * 36 * 36 + 3 * 32 * 32 * 4
+    assert data["meta"]["copy_gb_per_s"] > 0
 
 
 def test_bench_retain_allocator_restarts_with_glibc_settings(tmp_path):
@@ -181,3 +184,34 @@ def test_report_pairs_rounds_for_the_ratio_to_kornia():
     theirs["images_per_s_rounds"] = [25.0, 100.0, 400.0]         # ratios 4, 2, 0.75 -> 2
     theirs["images_per_s"] = 50.0
     assert "| 4.00× (2.00×) |" in table([ours, theirs], with_counts=False)
+
+
+def test_floor_bytes_count_each_input_read_and_each_output_written():
+    import torch
+
+    from benchmarks.run import floor_bytes
+    from benchmarks.specs import Inputs
+    inputs = Inputs(image=torch.zeros(2, 3, 10, 10, dtype=torch.uint8),
+                    mask=torch.zeros(2, 10, 10, dtype=torch.int64),
+                    bboxes=torch.zeros(2, 4, 4), keypoints=torch.zeros(2, 5, 2))
+    image_out = torch.zeros(2, 3, 8, 8)
+    assert floor_bytes(inputs, image_out) == 600 + 1536
+    out = {"image": torch.zeros(2, 3, 8, 8, dtype=torch.uint8),
+           "mask": torch.zeros(2, 8, 8, dtype=torch.int64), "bboxes": torch.zeros(2, 4, 4),
+           "bbox_valid": torch.zeros(2, 4, dtype=torch.bool)}
+    read = 600 + 1600 + 128                 # image, mask, boxes (no keypoints returned)
+    written = 384 + 1024 + 128 + 8
+    assert floor_bytes(inputs, out) == read + written
+
+
+def test_report_states_each_benchmark_against_its_memory_floor():
+    """1 GB/s and 1 MB per image: a floor of 1,000 images/s, of which 250 and 500 are 25% and
+    50%."""
+    from benchmarks.report import floor_table
+    rows = [{"bench": "p", "batch": 2, "size": 8, "lib": "gpuaug", "images_per_s": 250.0,
+             "floor_bytes_per_image": 1e6},
+            {"bench": "p", "batch": 2, "size": 8, "lib": "gpuaug compiled", "images_per_s": 500.0},
+            {"bench": "p", "batch": 2, "size": 8, "lib": "kornia", "images_per_s": 100.0}]
+    text = floor_table({"copy_gb_per_s": 1.0}, rows)
+    assert "| p | 2 | 8 | 1.000 | 1,000 | 25.0% | 50.0% |" in text
+    assert floor_table({}, rows) == ""
