@@ -83,7 +83,8 @@ def floor_table(meta: dict, rows: list[dict]) -> str:
     if not bandwidth or not floors:
         return ""
     lines = ["| benchmark | B | size | MB moved per image at least | floor img/s "
-             f"(at {bandwidth:,.1f} GB/s) | gpuaug | gpuaug compiled |", "|---|---|---|---|---|---|---|"]
+             f"(at {bandwidth:,.1f} GB/s) | gpuaug | gpuaug compiled |",
+             "|---|---|---|---|---|---|---|"]
     for key, moved in floors:
         floor = bandwidth * 1e9 / moved
 
