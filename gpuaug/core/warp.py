@@ -970,7 +970,11 @@ def _opencv_affine_fixed(m: Tensor, ho: int, wo: int):
     y = constants.arange(0, ho, m.device, m.dtype)
     cols = torch.round(inv[:, :, 0:1] * x * 1024.0).to(torch.int32)                     # (B, 2, Wo)
     rows = torch.round((inv[:, :, 1:2] * y + shift[:, :, None]) * 1024.0).to(torch.int32)  # (B, 2, Ho)
+    # compiled: written out once (stacked over the x / y pair). Inlined, Inductor redoes this
+    # float64 arithmetic and its rounding for every pixel and tap that reads the terms
+    cols, rows = (computed_once(t.transpose(1, 2)).transpose(1, 2) for t in (cols, rows))
     return rows[:, 0], cols[:, 0], rows[:, 1], cols[:, 1]
+
 
 def _accumulate(out: Tensor | None, values: Tensor, weight: Tensor) -> Tensor:
     """out + values * weight, in place after the first tap (values may be uint8)."""
