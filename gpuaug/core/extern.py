@@ -70,6 +70,16 @@ def planes(image: Tensor) -> Tensor:
     return image.contiguous()
 
 
+def median_network(padded: Tensor, k: int, r: int) -> Tensor:
+    """``functional.blur._median_by_network(padded, k, r)``: the k x k median of every window of
+    a batch padded by r. Compiled on the CPU Inductor fuses the hundreds of min / max planes of
+    the selection network into loops 1.4-2x slower than aten's (MedianBlur on a uint8 batch)."""
+    from ..functional.blur import _median_by_network
+    if _on_cpu_compiling(padded.device):
+        return _median_network(padded, k, r)
+    return _median_by_network(padded, k, r)
+
+
 # the schemas spelled out: torch 2.4 cannot read this module's string annotations
 @torch.library.custom_op("gpuaug::noise_field", mutates_args=(),
                          schema="(int[] size, bool normal, Device device, int salt) -> Tensor")
@@ -122,3 +132,16 @@ def _planes(image):
 @_planes.register_fake
 def _(image):
     return torch.empty_like(image, memory_format=torch.contiguous_format)
+
+
+@torch.library.custom_op("gpuaug::median_network", mutates_args=(),
+                         schema="(Tensor padded, int k, int r) -> Tensor")
+def _median_network(padded, k, r):
+    from ..functional.blur import _median_by_network
+    return _median_by_network(padded, k, r).clone()  # (an op's output may not alias)
+
+
+@_median_network.register_fake
+def _(padded, k, r):
+    b, c, h, w = padded.shape
+    return padded.new_empty((b, c, h - 2 * r, w - 2 * r))

@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ..core import extern
 from ..core.tensors import as_batch, finish_like, planar, working, per_sample
 from ..core.validation import check_int, check_number
 from ..core.constants import constant
@@ -403,10 +404,10 @@ def _median_blur(x: Tensor, ksize: Tensor | int, size: int, smallest: int = 3) -
             ksize = torch.full((x.shape[0],), ksize, dtype=torch.int64, device=x.device)
         return _median_by_sort(padded, ksize, size)
     if isinstance(ksize, int):
-        return x if size == 1 else _median_by_network(padded, size, r)
+        return x if size == 1 else extern.median_network(padded, size, r)
     out = x  # k = 1
     for k in range(smallest, size + 1, 2):
-        median = _median_by_network(padded, k, r)  # a fresh plane: selected into in place
+        median = extern.median_network(padded, k, r)  # a fresh plane: selected into in place
         out = torch.where((ksize == k).view(-1, 1, 1, 1), median, out, out=median)
     return out
 
