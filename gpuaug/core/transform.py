@@ -224,12 +224,15 @@ class PixelTransform(Transform):
 
     ``uint8_kernel``: ``apply`` also takes uint8 images and gives exactly the rounded result of
     the float path; images still in uint8 (no float step before) are then transformed as they
-    are, without the round trip through float.
+    are, without the round trip through float. ``uint8_compiled = False``: not under
+    ``torch.compile``, where Inductor's loop over that uint8 form is slower than over floats
+    (the compiled graph then reads the float images and rounds at the end, as without the kernel).
     """
 
     # declared as a dict {name: neutral value}; kept as (name, value) pairs (__init_subclass__)
     identity_params: ClassVar[dict[str, float] | tuple[tuple[str, float], ...] | None] = None
     uint8_kernel: ClassVar[bool] = False
+    uint8_compiled: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -241,7 +244,8 @@ class PixelTransform(Transform):
         """The images this transform reads: uint8 as they are when it has a uint8 kernel and
         every image is still uint8, else the float working images."""
         images = state.raw_images()
-        if self.uint8_kernel and all(v.dtype == torch.uint8 for v in images.values()):
+        uint8 = self.uint8_kernel and (self.uint8_compiled or not torch.compiler.is_compiling())
+        if uint8 and all(v.dtype == torch.uint8 for v in images.values()):
             return images
         return state.pixel_images()
 

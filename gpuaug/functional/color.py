@@ -762,16 +762,12 @@ def _look_up(levels: Tensor, table: Tensor) -> Tensor:
 
 
 def _gamma(x: Tensor, gamma: Tensor, max_value: float, apply: Tensor | None = None) -> Tensor:
-    """(x / max) ** gamma * max (negative inputs are treated as 0). uint8 images, eager: the
-    float results of the 256 levels, looked up (the same values; five float passes become an
-    index and a gather: RandomGamma at batch 32, 224 px 11.9 -> 9.3 ms on the CPU). Compiled,
-    the power of every pixel: Inductor's gather from the table is slower (8.1 -> 14.7 ms)."""
+    """(x / max) ** gamma * max (negative inputs are treated as 0). uint8 images: the float
+    results of the 256 levels, looked up (the same values; five float passes become an index
+    and a gather: RandomGamma at batch 32, 224 px 11.9 -> 9.3 ms on the CPU)."""
     if x.dtype == torch.uint8:
-        if torch.compiler.is_compiling():
-            x = working(x)
-        else:
-            levels = _const(_LEVELS, x, torch.float32, shape=(1, 1, 1, 256))
-            return _look_up(x, _gamma(levels, gamma, max_value, apply).reshape(-1, 256))
+        levels = _const(_LEVELS, x, torch.float32, shape=(1, 1, 1, 256))
+        return _look_up(x, _gamma(levels, gamma, max_value, apply).reshape(-1, 256))
     g = _col(_keep(apply, gamma, 1.0))
     if max_value == 1.0:
         return torch.pow(x.clamp_min(0.0), g)
@@ -848,16 +844,11 @@ def channel_shuffle(image: Tensor, permutation) -> Tensor:
 
 def _solarize(x: Tensor, threshold: Tensor, max_value: float,
               apply: Tensor | None = None) -> Tensor:
-    """max - x where x >= threshold * max, else x (threshold a fraction of the full intensity).
-    uint8 images, eager: x >= t is x >= ceil(t) for whole x, and 255 - x is x ^ 255. Compiled,
-    the float comparison: Inductor's loop over the uint8 form is 2x slower on the CPU."""
+    """max - x where x >= threshold * max, else x (threshold a fraction of the full intensity)."""
     thr = _col(_keep(apply, threshold, math.inf) * max_value)
-    if x.dtype == torch.uint8:
-        if torch.compiler.is_compiling():
-            x = working(x)
-        else:
-            level = torch.ceil(thr).clamp_(0, 256).to(torch.int16)
-            return x ^ (x >= level).to(torch.uint8).mul_(255)
+    if x.dtype == torch.uint8:  # x >= t is x >= ceil(t) for whole x; 255 - x is x ^ 255
+        level = torch.ceil(thr).clamp_(0, 256).to(torch.int16)
+        return x ^ (x >= level).to(torch.uint8).mul_(255)
     return torch.where(x >= thr, max_value - x, x)
 
 

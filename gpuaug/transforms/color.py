@@ -491,6 +491,7 @@ class RandomGamma(_ColorTransform):
         return {"gamma": _uniforms(rng, (lo / 100.0,), (hi / 100.0,))[:, 0]}
 
     uint8_kernel = True  # looks the 256 levels' float results up; rounded at the end
+    uint8_compiled = False  # Inductor's gather from the table: 8.1 -> 14.7 ms (batch 32, 224 px)
 
     def kernel(self, image, params, apply, *, max_value):
         return F._gamma(image, params["gamma"], max_value, apply)
@@ -587,6 +588,7 @@ class Solarize(_ColorTransform):
     """
 
     uint8_kernel = True
+    uint8_compiled = False  # Inductor's loop over the uint8 form: 6.29 ms against 1.09 on floats
 
     def __init__(self, threshold_range=(0.5, 0.5), p: float = 0.5, same_on_batch: bool = False,
                  seed: int | None = None):

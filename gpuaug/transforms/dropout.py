@@ -97,6 +97,7 @@ class CoarseDropout(_ChannelDraws):
     """
 
     uint8_kernel = True  # with a whole-level fill (the instance's, set in __init__)
+    uint8_compiled = False  # Inductor's one float loop: 1.5 ms; painting uint8 9.1 (batch 32)
 
     def __init__(self, num_holes_range: tuple[int, int] = (1, 2),
                  hole_height_range: tuple[float, float] | tuple[int, int] = (0.1, 0.2),
