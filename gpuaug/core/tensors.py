@@ -88,7 +88,12 @@ def finish(out: Tensor, dtype: torch.dtype, clamp: bool = False) -> Tensor:
         if out.dtype == torch.uint8:
             return out
         # clamp, then truncation of a non-negative value is the floor: half-up in three passes
-        return (out + 0.5).clamp_(0, 255).to(torch.uint8)
+        out = (out + 0.5).clamp_(0, 255)
+        if out.device.type == "cpu" and not torch.compiler.is_compiling():
+            # aten's CPU float -> uint8 copy does not vectorise; float -> int16 -> uint8 does
+            # (batch 32 x 3 x 224 x 224: 3.8 against 1.4 + 0.3 ms, AMD EPYC, AVX2)
+            out = out.to(torch.int16)
+        return out.to(torch.uint8)
     if clamp:
         out = out.clamp(0.0, 1.0)
     return out.to(dtype)
@@ -133,6 +138,20 @@ def per_sample(value, batch: int, like: Tensor, name: str, dtype=torch.float32) 
         raise TypeError(f"{name} must be a number or a ({batch},) tensor, "
                         f"got {type(value).__name__}")
     return torch.full((batch,), float(value), dtype=dtype, device=like.device)
+
+
+def pick_samples(keep: Tensor, chosen: Tensor, other: Tensor, in_place: bool = False) -> Tensor:
+    """``torch.where(keep, chosen, other)`` for a (B,) ``keep`` over (B, ...) images;
+    ``in_place``: written over ``chosen`` (which then has the result's shape). Eager on the CPU,
+    uint8 images are picked through a byte mask instead, ``other ^ ((other ^ chosen) & m)``:
+    aten's CPU where over uint8 does not vectorise (batch 32, 224 px: 5.5 against 0.45 ms)."""
+    keep = keep.reshape(-1, *([1] * (other.dim() - 1)))
+    if (chosen.dtype == other.dtype == torch.uint8 and other.device.type == "cpu"
+            and not torch.compiler.is_compiling()):
+        m = keep.to(torch.uint8).neg_()                 # 255 where kept, 0 elsewhere
+        picked = chosen.bitwise_xor_(other) if in_place else torch.bitwise_xor(chosen, other)
+        return picked.bitwise_and_(m).bitwise_xor_(other)
+    return torch.where(keep, chosen, other, out=chosen if in_place else None)
 
 
 def computed_once(value: Tensor | None) -> Tensor | None:

@@ -22,6 +22,7 @@ from . import constants, geometry
 from .random import Random, seed_tensor, seeded_key
 from .state import TARGET_KINDS, State
 from .targets import BboxParams, KeypointParams
+from .tensors import pick_samples
 from .validation import (check_int, check_p, parse_border, parse_fill, parse_interpolation)
 
 class Params:
@@ -267,7 +268,7 @@ class PixelTransform(Transform):
         for name, image in self._images(state).items():
             out = self.apply(image, effective, max_value=state.max_value)
             if apply is not None and self.identity_params is None:
-                out = torch.where(apply.view(-1, 1, 1, 1), out, image)
+                out = pick_samples(apply, out, image)
             state.images[name] = out
         return params
 

@@ -507,8 +507,9 @@ class RGBShift(_ColorTransform):
     above 1 in magnitude are in levels of 1/255, else fractions of the full intensity (as
     albumentations reads them); one shift per channel drawn uniformly (r, g, b), times the
     full intensity (255 or 1). Images with 1 or 2 channels use the first shifts; more than 3
-    channels raise a ValueError. albumentations truncates uint8 shifts to whole levels; gpuaug
-    adds the exact shift and rounds once (at most one level apart).
+    channels raise a ValueError. uint8 images move by whole levels, the shift truncated toward
+    zero, as albumentations adds its float shift to a uint8 image: the same values as
+    albumentations (computed in int16, without a float copy of the image).
 
     Args:
         r_shift_limit: a number v (meaning (-v, v)) or a (min, max) range.
@@ -534,6 +535,8 @@ class RGBShift(_ColorTransform):
     def sample(self, rng, batch_size, image_size):
         return {"shift": _uniforms(rng, tuple(r[0] for r in self._ranges),
                                    tuple(r[1] for r in self._ranges))}
+
+    uint8_kernel = True  # whole levels, added in int16
 
     def kernel(self, image, params, apply, *, max_value):
         return F._shift_rgb(image, params["shift"], max_value, apply)
