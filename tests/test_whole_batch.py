@@ -169,18 +169,30 @@ def test_a_downscale_then_a_centre_crop_reads_one_window():
     assert "upsample_bilinear2d" not in _reads(lambda: up(image=data["image"]))
 
 
-def test_per_sample_cases_keep_the_per_sample_reads():
+def test_per_sample_cases_keep_the_per_sample_reads(monkeypatch):
     """Skipped samples (p < 1), parameters passed in, random pad positions and random crops have
-    per-sample matrices: no whole-batch read."""
+    per-sample matrices: no whole-batch read (but a per-sample gather, or, for whole pixels
+    inside the frame, per-sample row windows)."""
     data = make_inputs(4, (40, 50), torch.uint8, seed=6)
     image = data["image"]
-    skipping = A.CenterCrop(20, 25, p=0.5)
-    assert "gather" in _reads(lambda: skipping(image=image)) or \
-        "grid_sampler_2d" in _reads(lambda: skipping(image=image))
+    plans = []
+    real = warp._whole_batch_plan
+    monkeypatch.setattr(warp, "_whole_batch_plan", lambda chain: plans.append(real(chain)) or plans[-1])
+    windows = []
+    real_windows = warp._RowWindows.plan
+    monkeypatch.setattr(warp._RowWindows, "plan",
+                        staticmethod(lambda *a: windows.append(real_windows(*a)) or windows[-1]))
+
+    def per_sample(fn) -> bool:
+        plans.clear(), windows.clear()
+        reads = _reads(fn)
+        return plans == [None] and ("gather" in reads or "grid_sampler_2d" in reads or windows)
+
+    assert per_sample(lambda: A.CenterCrop(20, 25, p=0.5)(image=image))
     params = A.CenterCrop(20, 25)(image=image, return_params=True)["params"]
-    assert "gather" in _reads(lambda: A.CenterCrop(20, 25)(image=image, params=params))
-    for aug in (A.PadIfNeeded(60, 70, position="random"), A.RandomCrop(20, 25)):
-        assert "gather" in _reads(lambda: aug(image=image))
+    assert per_sample(lambda: A.CenterCrop(20, 25)(image=image, params=params)) and windows
+    assert per_sample(lambda: A.PadIfNeeded(60, 70, position="random")(image=image))
+    assert per_sample(lambda: A.RandomCrop(20, 25)(image=image)) and windows
     rotated = A.Compose([A.Resize(30, 30), A.Rotate(limit=10, p=1.0)])
     assert "upsample_bilinear2d" not in _reads(lambda: rotated(image=image))
 

@@ -31,7 +31,7 @@ from torch import Tensor
 
 from . import constants, extern, geometry
 from .constants import constant
-from .tensors import computed_once, is_channels_last
+from .tensors import computed_once, is_channels_last, pick_samples
 
 _QUANT = 32.0  # OpenCV's INTER_TAB_SIZE
 _CUBIC_A = -0.75
@@ -52,6 +52,7 @@ class Segment:
     transparent: bool = True          # only exact pixel permutations so far (flips, rot90, ...)
     integer: bool = True              # whole-pixel moves only (integer shifts, crops, pads, ...)
     host: tuple[float, ...] | None = None  # the matrix as nine numbers, when one for all samples
+    mirrors: bool = False             # holds a pixel permutation (flip, ...): may reverse an axis
 
 
 @dataclass
@@ -109,13 +110,15 @@ class Chain:
             last.projective = last.projective or projective
             last.transparent = last.transparent and exact
             last.integer = last.integer and (integer or exact)
+            last.mirrors = last.mirrors or exact
             last.host = (None if host is None or last.host is None
                          else geometry.rows_product(host, last.host))
             if border is not None:
                 last.border, last.fill, last.fill_mask = border, fill, fill_mask
         else:
             self.segments.append(Segment(matrix, self.size, border, fill, fill_mask,
-                                         axis_aligned, projective, exact, integer or exact, host))
+                                         axis_aligned, projective, exact, integer or exact, host,
+                                         mirrors=exact))
         self.size = tuple(out_size)
 
     def matrix(self) -> Tensor:
@@ -316,7 +319,7 @@ class Resampler:
         self.source_border = chain.segments[0].border or "replicate"
         self.separable = all(s.axis_aligned and not s.projective for s in chain.segments)
         self.blends: list[_Blend] = []
-        self.index = self.uv = None
+        self.index = self.uv = self.windows = None
         # one matrix for all samples: whole-batch reads, the per-sample plan only when a read
         # needs it (a mask read with nearest after a whole-batch resize)
         self.whole = _whole_batch_plan(chain)
@@ -393,9 +396,12 @@ class Resampler:
         ho, wo = self.out_size
         seg = self.chain.segments[0]
         inv = geometry.inverse(seg.matrix).round().to(torch.int64)                  # (B, 3, 3)
+        self.index_valid = None
+        if seg.border is None and seg.axis_aligned and not torch.compiler.is_compiling():
+            self.windows = _RowWindows.plan(inv, (h, w), (ho, wo), seg.mirrors)
+            return
         x = constants.arange(0, wo, self.device, torch.int64).view(1, 1, wo)
         y = constants.arange(0, ho, self.device, torch.int64).view(1, ho, 1)
-        self.index_valid = None
         if seg.border is None:  # never leaves the frame: flat index per unit of x, y and 1
             steps = inv[:, 1, :] * w + inv[:, 0, :]
             row = steps[:, 1, None, None] * y + steps[:, 2, None, None]            # (B, Ho, 1)
@@ -538,6 +544,8 @@ class Resampler:
         if not self.planned:
             self._plan()
         nearest = interpolation in ("nearest", "nearest_exact")
+        if self.windows is not None:
+            return self.windows.read(image)
         if self.index is not None:
             b, c, h, w = image.shape
             ho, wo = self.out_size
@@ -802,6 +810,57 @@ class _AxisShift:
             return image.index_select(dim, fold_index(positions, self.n_src, self.fold)[0])
         before, after = self.pads
         return image.narrow(dim, self.first + before, self.n_out - before - after)
+
+
+@dataclass(frozen=True)
+class _RowWindows:
+    """A per-sample map of whole pixels that stays inside an axis-aligned frame (crops, flips,
+    integer shifts, without a border): output row i of sample b is ``Wo`` consecutive pixels of
+    source row ``rows[b, i]`` from column ``first[b]``, in order or, for ``mirrored`` samples,
+    reversed. Eager, it is read as one ``index_select`` of those windows from a view of the flat
+    source (a copy of whole rows), then the mirrored samples' rows are reversed: in place of a
+    gather of every pixel by a flat index (uint8 batch 32, 224 px: 0.2 ms, and 1.3 more for the
+    flips, against 5.4)."""
+    first: Tensor              # (B, 1) source column of each row window's first pixel
+    rows: Tensor               # (B, Ho) source row of each output row
+    mirrored: Tensor | None    # (B,) samples read right to left; None: the chain never mirrors
+    out_size: tuple[int, int]
+
+    @staticmethod
+    def plan(inv: Tensor, src_size: tuple[int, int], out_size: tuple[int, int],
+             mirrors: bool) -> _RowWindows:
+        """From the (B, 3, 3) integer inverse map (output -> source pixel)."""
+        ho, wo = out_size
+        y = constants.arange(0, ho, inv.device, torch.int64).view(1, ho)
+        rows = inv[:, 1, 1, None] * y + inv[:, 1, 2, None]                         # (B, Ho)
+        step = inv[:, 0, 0, None]                                                   # +1 or -1
+        # a reversed row reads columns u0 - Wo + 1 .. u0, then is turned around
+        first = inv[:, 0, 2, None] + step.clamp(max=0) * (wo - 1)
+        return _RowWindows(first, rows, (step[:, 0] < 0) if mirrors else None, out_size)
+
+    def read(self, image: Tensor) -> Tensor:
+        b, c, h, w = image.shape
+        ho, wo = self.out_size
+        batch = constants.arange(0, b, image.device, torch.int64).view(b, 1)
+        last = is_channels_last(image)
+        if last:  # rows of interleaved pixels: a window is Wo * C values, a pixel C of them
+            source = image.permute(0, 2, 3, 1)
+            starts = ((batch * h + self.rows) * w + self.first) * c                   # (B, Ho)
+            length = wo * c
+        else:
+            source = image.contiguous()
+            planes = constants.arange(0, c, image.device, torch.int64).view(1, c, 1)
+            row_starts = (batch * (c * h) + self.rows) * w + self.first                # (B, Ho)
+            starts = row_starts[:, None, :] + planes * (h * w)                         # (B, C, Ho)
+            length = wo
+        flat = source.reshape(-1)
+        windows = flat.as_strided((flat.numel() - length + 1, length), (1, 1))
+        out = windows.index_select(0, starts.reshape(-1))
+        out = out.view(b, ho, wo, c) if last else out.view(b, c, ho, wo)
+        if self.mirrored is not None:
+            axis = 2 if last else 3
+            out = pick_samples(self.mirrored, out.flip(axis), out, in_place=True)
+        return out.permute(0, 3, 1, 2) if last else out
 
 
 @dataclass(frozen=True)
