@@ -102,3 +102,20 @@ def test_uint8_rounding_is_half_up_and_saturated():
     got = finish(torch.from_numpy(x).view(1, 1, 1, -1), torch.uint8)
     assert got.dtype == torch.uint8
     np.testing.assert_array_equal(got.view(-1).numpy(), expect)
+
+
+@pytest.mark.parametrize("layout", ["nchw", "channels_last"])
+def test_compiled_crops_and_flips_equal_eager(layout):
+    """Compiled on the CPU the row windows run as the custom op ``gpuaug::row_windows``: the same
+    pixels and layout as eager, per-sample flips included."""
+    image = make_inputs(6, (40, 50), torch.uint8, seed=8)["image"]
+    if layout == "channels_last":
+        image = image.contiguous(memory_format=torch.channels_last)
+
+    def build():
+        return A.Compose([A.RandomCrop(23, 31), A.HorizontalFlip(p=0.5), A.VerticalFlip(p=0.5)],
+                         seed=9)
+
+    eager = build()(image)
+    compiled = torch.compile(build(), fullgraph=True)(image)
+    assert torch.equal(compiled, eager) and compiled.stride() == eager.stride()

@@ -80,6 +80,28 @@ def median_network(padded: Tensor, k: int, r: int) -> Tensor:
     return _median_by_network(padded, k, r)
 
 
+def row_windows(source: Tensor, starts: Tensor, length: int, shape: tuple[int, ...],
+                mirrored: Tensor | None, dim: int) -> Tensor:
+    """The ``length`` consecutive values of ``source`` (contiguous in its own shape) from each
+    flat position in ``starts``, viewed as ``shape`` (B, ...), reversed along ``dim`` for the
+    (B,) ``mirrored`` samples (None: none): ``warp._RowWindows``'s read, one ``index_select``
+    of overlapping windows then aten's flip and the byte-mask pick. Compiled on the CPU,
+    Inductor's loops for it ran a RandomCrop 2.3x and a HorizontalFlip 5.7x the eager time."""
+    if _on_cpu_compiling(source.device):
+        return _row_windows(source, starts, length, list(shape), mirrored, dim)
+    return _windows(source, starts, length, shape, mirrored, dim)
+
+
+def _windows(source, starts, length, shape, mirrored, dim) -> Tensor:
+    flat = source.reshape(-1)
+    windows = flat.as_strided((flat.numel() - length + 1, length), (1, 1))
+    out = windows.index_select(0, starts.reshape(-1)).view(shape)
+    if mirrored is None:
+        return out
+    from .tensors import pick_samples
+    return pick_samples(mirrored, out.flip(dim), out, in_place=True)
+
+
 # the schemas spelled out: torch 2.4 cannot read this module's string annotations
 @torch.library.custom_op("gpuaug::noise_field", mutates_args=(),
                          schema="(int[] size, bool normal, Device device, int salt) -> Tensor")
@@ -145,3 +167,15 @@ def _median_network(padded, k, r):
 def _(padded, k, r):
     b, c, h, w = padded.shape
     return padded.new_empty((b, c, h - 2 * r, w - 2 * r))
+
+
+@torch.library.custom_op(
+    "gpuaug::row_windows", mutates_args=(),
+    schema="(Tensor source, Tensor starts, int length, int[] shape, Tensor? mirrored, int dim) -> Tensor")
+def _row_windows(source, starts, length, shape, mirrored, dim):
+    return _windows(source, starts, length, shape, mirrored, dim)  # (a fresh tensor: index_select)
+
+
+@_row_windows.register_fake
+def _(source, starts, length, shape, mirrored, dim):
+    return source.new_empty(shape)

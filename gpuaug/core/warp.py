@@ -31,7 +31,7 @@ from torch import Tensor
 
 from . import constants, extern, geometry
 from .constants import constant
-from .tensors import computed_once, is_channels_last, pick_samples
+from .tensors import computed_once, is_channels_last
 
 _QUANT = 32.0  # OpenCV's INTER_TAB_SIZE
 _CUBIC_A = -0.75
@@ -397,10 +397,7 @@ class Resampler:
         seg = self.chain.segments[0]
         inv = geometry.inverse(seg.matrix).round().to(torch.int64)                  # (B, 3, 3)
         self.index_valid = None
-        # (compiled, a mirroring chain keeps the gather: Inductor's flip and pick over the
-        # windows ran 2.9x its time; a crop's windows run 0.52x)
-        if seg.border is None and seg.axis_aligned and not (
-                seg.mirrors and torch.compiler.is_compiling()):
+        if seg.border is None and seg.axis_aligned:
             self.windows = _RowWindows.plan(inv, (h, w), (ho, wo), seg.mirrors)
             return
         x = constants.arange(0, wo, self.device, torch.int64).view(1, 1, wo)
@@ -820,10 +817,10 @@ class _RowWindows:
     """A per-sample map of whole pixels that stays inside an axis-aligned frame (crops, flips,
     integer shifts, without a border): output row i of sample b is ``Wo`` consecutive pixels of
     source row ``rows[b, i]`` from column ``first[b]``, in order or, for ``mirrored`` samples,
-    reversed. Eager, it is read as one ``index_select`` of those windows from a view of the flat
-    source (a copy of whole rows), then the mirrored samples' rows are reversed: in place of a
-    gather of every pixel by a flat index (uint8 batch 32, 224 px: 0.2 ms, and 1.3 more for the
-    flips, against 5.4)."""
+    reversed. It is read as one ``index_select`` of those windows from a view of the flat source
+    (a copy of whole rows), then the mirrored samples' rows are reversed (``extern.row_windows``):
+    in place of a gather of every pixel by a flat index (uint8 batch 32, 224 px: 0.2 ms, and 1.3
+    more for the flips, against 5.4)."""
     first: Tensor              # (B, 1) source column of each row window's first pixel
     rows: Tensor               # (B, Ho) source row of each output row
     mirrored: Tensor | None    # (B,) samples read right to left; None: the chain never mirrors
@@ -856,13 +853,8 @@ class _RowWindows:
             row_starts = (batch * (c * h) + self.rows) * w + self.first                # (B, Ho)
             starts = row_starts[:, None, :] + planes * (h * w)                         # (B, C, Ho)
             length = wo
-        flat = source.reshape(-1)
-        windows = flat.as_strided((flat.numel() - length + 1, length), (1, 1))
-        out = windows.index_select(0, starts.reshape(-1))
-        out = out.view(b, ho, wo, c) if last else out.view(b, c, ho, wo)
-        if self.mirrored is not None:
-            axis = 2 if last else 3
-            out = pick_samples(self.mirrored, out.flip(axis), out, in_place=True)
+        shape = (b, ho, wo, c) if last else (b, c, ho, wo)
+        out = extern.row_windows(source, starts, length, shape, self.mirrored, 2 if last else 3)
         return out.permute(0, 3, 1, 2) if last else out
 
 
