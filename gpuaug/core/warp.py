@@ -15,7 +15,8 @@ source image. Resampling walks back from every destination pixel through the seg
 Coordinates for linear and cubic interpolation are quantised to 1/32 pixel as OpenCV does
 (``INTER_BITS = 5``); integer maps (identity, shifts, flips, rot90, transposes, integer crops)
 are therefore read exactly, whatever the interpolation. Axis-aligned chains (resizes, crops,
-flips, pads) are read with two 1-D passes instead of a 2-D gather.
+flips, pads) are read with two 1-D passes instead of a 2-D gather; whole-pixel crops and flips
+that stay inside the frame copy whole row windows.
 
 Everything is batched with per-sample matrices, has static shapes, and never syncs with the host.
 """
@@ -391,7 +392,8 @@ class Resampler:
     def _plan_integer(self):
         """A map of whole pixels (crops, pads, flips, rot90s, transposes): every output pixel
         reads one source pixel, whatever the interpolation, so one flat-index gather reads it
-        (the border folds each axis's index as cv2.borderInterpolate does)."""
+        (the border folds each axis's index as cv2.borderInterpolate does); an axis-aligned map
+        that never leaves the frame copies row windows instead (``_RowWindows``)."""
         h, w = self.src_size
         ho, wo = self.out_size
         seg = self.chain.segments[0]
