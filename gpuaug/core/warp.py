@@ -88,7 +88,8 @@ class Chain:
         ``exact`` marks a pixel permutation of the frame (flip, rot90, transpose): it moves no
         frame edge, so a border that follows may be handled at the source. ``integer`` marks a
         map of whole pixels (integer shifts, crops and pads, flips, rot90s, transposes): every
-        output pixel is one input pixel or the border. ``max_scale`` bounds
+        output pixel is one input pixel or the border, neighbours staying neighbours (unit steps,
+        no scaling: the row-window read relies on it). ``max_scale`` bounds
         the source pixels per output pixel the transform can produce (y, x), where the frame sizes
         alone understate it (area interpolation sizes its taps from this bound). ``host``:
         ``matrix`` as nine numbers when every sample has the same (see ``Resampler``).
