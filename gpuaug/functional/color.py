@@ -1078,7 +1078,11 @@ def _to_gray(x: Tensor, method: str, num_output_channels: int, max_value: float,
                              "images changes the channel count, so every sample must be "
                              "converted: use p=1 (skipped samples would keep their channels)")
         return _select(apply, gray, x)  # the gray plane broadcast over the channels: no repeat
-    return gray if num_output_channels == 1 else gray.repeat(1, num_output_channels, 1, 1)
+    if num_output_channels == 1:
+        return gray
+    if x.dtype == torch.uint8:  # still 8-bit: rounding at the end copies it out anyway
+        return gray.expand(-1, num_output_channels, -1, -1)
+    return gray.repeat(1, num_output_channels, 1, 1)
 
 
 def to_gray(image: Tensor, num_output_channels: int = 3,
