@@ -687,3 +687,22 @@ def test_call_time_channel_errors():
         A.RGBShift(p=1.0)(four)
     with pytest.raises(ValueError, match="num_bits"):
         A.Posterize(num_bits=[1, 2, 3], p=1.0)(four)
+
+
+@pytest.mark.parametrize("then", [
+    lambda: A.Rotate(limit=20, p=1.0), lambda: A.HorizontalFlip(p=0.5),
+    lambda: A.RandomCrop(10, 12), lambda: A.GaussianBlur(p=1.0), lambda: A.ColorJitter(p=1.0),
+    lambda: A.MedianBlur(p=1.0), lambda: A.CoarseDropout(p=1.0)])
+def test_to_gray_uint8_kernel_feeds_any_next_transform_as_the_float_path(then):
+    """ToGray on a uint8 batch hands its gray plane on expanded over the channels (a view):
+    whatever reads it next (warps, gathers, convolutions, uint8 kernels, in either layout) gives
+    what the float path's repeated copy gives, values and strides."""
+    x = batch_u8("natural")
+    for layout in (torch.contiguous_format, torch.channels_last):
+        image = x.contiguous(memory_format=layout)
+        outs = []
+        for fast in (True, False):
+            gray = A.ToGray(p=1.0)
+            gray.uint8_kernel = fast
+            outs.append(A.Compose([gray, then()], seed=1)(image))
+        assert torch.equal(outs[0], outs[1]) and outs[0].stride() == outs[1].stride()
