@@ -401,7 +401,7 @@ class Resampler:
         inv = geometry.inverse(seg.matrix).round().to(torch.int64)                  # (B, 3, 3)
         self.index_valid = None
         if seg.border is None and seg.axis_aligned:
-            self.windows = _RowWindows.plan(inv, (h, w), (ho, wo), seg.mirrors)
+            self.windows = _RowWindows.plan(inv, (ho, wo), seg.mirrors)
             return
         x = constants.arange(0, wo, self.device, torch.int64).view(1, 1, wo)
         y = constants.arange(0, ho, self.device, torch.int64).view(1, ho, 1)
@@ -830,8 +830,7 @@ class _RowWindows:
     out_size: tuple[int, int]
 
     @staticmethod
-    def plan(inv: Tensor, src_size: tuple[int, int], out_size: tuple[int, int],
-             mirrors: bool) -> _RowWindows:
+    def plan(inv: Tensor, out_size: tuple[int, int], mirrors: bool) -> _RowWindows:
         """From the (B, 3, 3) integer inverse map (output -> source pixel)."""
         ho, wo = out_size
         y = constants.arange(0, ho, inv.device, torch.int64).view(1, ho)

@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from ..core import extern
-from ..core.tensors import as_batch, finish_like, planar, working, per_sample
+from ..core.tensors import as_batch, finish_like, pick_samples, planar, working, per_sample
 from ..core.validation import check_int, check_number
 from ..core.constants import constant
 from ..core.warp import normalised
@@ -408,7 +408,7 @@ def _median_blur(x: Tensor, ksize: Tensor | int, size: int, smallest: int = 3) -
     out = x  # k = 1
     for k in range(smallest, size + 1, 2):
         median = extern.median_network(padded, k, r)  # a fresh plane: selected into in place
-        out = torch.where((ksize == k).view(-1, 1, 1, 1), median, out, out=median)
+        out = pick_samples(ksize == k, median, out, in_place=True)
     return out
 
 
