@@ -138,6 +138,30 @@ def test_compiled_separable_pass_matches_opencv(size, k, border):
             np.testing.assert_allclose(out[i, c].numpy(), ref, atol=1e-5, err_msg=f"{i},{c}")
 
 
+@pytest.mark.parametrize("size,kernel_shape,border", [
+    ((37, 45), (6, 3, 3), "reflect_101"), ((9, 5), (6, 2, 5, 5), "reflect_101"),
+    ((3, 4), (5, 5), "reflect_101"), ((6, 13), (6, 5, 3), "replicate"),
+    ((8, 7), (1, 4, 4), "reflect_101"), ((6, 2), (6, 5, 5), "reflect_101"),
+    ((12, 11), (6, 7, 7), "reflect_101")])
+def test_compiled_filter2d_matches_opencv(size, kernel_shape, border):
+    """The traced 2-D filter (shifted multiply-adds for small kernels, the grouped convolution
+    for larger ones) against cv2.filter2D per sample and channel: shared, per-sample and
+    per-channel kernels, an even kernel (OpenCV's anchor), images narrower than the kernel."""
+    g = torch.Generator().manual_seed(len(kernel_shape))
+    x = torch.rand(6, 2, *size, generator=g)
+    kernel = torch.rand(*kernel_shape, generator=g) - 0.3
+    traced = torch.compile(lambda x, k: FB._filter2d(x, k, border), backend="aot_eager",
+                           fullgraph=True)
+    out = traced(x, kernel)
+    cv_border = {"reflect_101": cv2.BORDER_REFLECT_101, "replicate": cv2.BORDER_REPLICATE}[border]
+    for i in range(6):
+        for c in range(2):
+            k = kernel if kernel.dim() == 2 else kernel[i % kernel.shape[0]]
+            k = k if k.dim() == 2 else k[c]
+            ref = cv2.filter2D(x[i, c].numpy(), -1, k.numpy(), borderType=cv_border)
+            np.testing.assert_allclose(out[i, c].numpy(), ref, atol=1e-5, err_msg=f"{i},{c}")
+
+
 def test_functional_gaussian_blur_forms_and_errors():
     x = _images("natural", "uint8", batch=2)
     one = F.gaussian_blur(x[0], 5, 1.0)
