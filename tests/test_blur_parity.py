@@ -119,7 +119,8 @@ def test_functional_gaussian_blur_per_sample_sigma(dtype, kernel_size):
 
 @pytest.mark.parametrize("size,k,border", [((37, 45), 7, "reflect_101"), ((9, 5), 7, "reflect_101"),
                                            ((3, 4), 7, "reflect_101"), ((6, 13), 5, "replicate"),
-                                           ((10, 10), 1, "reflect_101"), ((2, 7), 3, "replicate")])
+                                           ((10, 10), 1, "reflect_101"), ((2, 7), 3, "replicate"),
+                                           ((20, 17), 5, "shared")])
 def test_compiled_separable_pass_matches_opencv(size, k, border):
     """The traced form of the separable filter (inner lines from the image, edge lines from thin
     padded strips, joined) against cv2.sepFilter2D per sample and channel, per-sample taps;
@@ -127,12 +128,14 @@ def test_compiled_separable_pass_matches_opencv(size, k, border):
     g = torch.Generator().manual_seed(k)
     x = torch.rand(3, 2, *size, generator=g)
     taps = torch.rand(3, k, generator=g)
+    if border == "shared":  # one 1-D kernel for the whole batch
+        border, taps = "reflect_101", taps[0]
     traced = torch.compile(lambda x, t: FB._separable(x, t, border), backend="aot_eager",
                            fullgraph=True)
     out = traced(x, taps)
     cv_border = {"reflect_101": cv2.BORDER_REFLECT_101, "replicate": cv2.BORDER_REPLICATE}[border]
     for i in range(3):
-        kernel = taps[i].numpy()
+        kernel = (taps if taps.dim() == 1 else taps[i]).numpy()
         for c in range(2):
             ref = cv2.sepFilter2D(x[i, c].numpy(), -1, kernel, kernel, borderType=cv_border)
             np.testing.assert_allclose(out[i, c].numpy(), ref, atol=1e-5, err_msg=f"{i},{c}")
