@@ -166,19 +166,21 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
     r = k // 2
     if torch.compiler.is_compiling():
         # shifted multiply-adds: Inductor fuses each pass into one loop (a grouped convolution
-        # stays an external call with its own layout conversions). No padded copy of the image:
-        # the columns pass writes its border columns from thin strips (``_shifted_sum``), the
-        # rows pass reads whole rows through a folded row index (contiguous vector loads, and a
-        # plain loop that the next pixel step, e.g. Normalize, fuses into). Against padding
-        # before each pass: GaussianBlur 0.70-0.76x, Blur 0.51-0.57x, the ImageNet pipeline
-        # 0.97x (compiled, batch 32, 224 px, one and two threads). A kernel shared by the
-        # batch too: Sharpen(method="gaussian") compiled 4.3 against 37 ms as a convolution
+        # stays an external call with its own layout conversions). Three passes: the rows
+        # padded (a copy that also computes the previous step's pixels once: read directly,
+        # each shifted read would recompute them), the columns (``_shifted_sum``: the border
+        # columns from thin strips, no padded copy), the rows from that with no second padded
+        # copy, a plain loop that the next pixel step fuses into (Normalize in the ImageNet
+        # pipeline). Against padding before each pass: GaussianBlur 0.86x, Blur 0.71x, the
+        # ImageNet pipeline 0.91x (compiled, batch 32, 224 px, two threads); rows read through a
+        # folded index instead of the first copy: GaussianBlur 0.85-0.89x of this, the pipeline
+        # 1.08-1.12x (a ColorJitter before the blur computed again in every shifted read).
+        # A kernel shared by the batch too: Sharpen(method="gaussian") compiled 4.3 against 37
+        # ms as a convolution
         t = taps.to(x.dtype)
         t = t.reshape(b, -1, 1, 1, k) if t.dim() > 1 else t
-        x = _shifted_sum(x, t, -1, border)
-        rows = constant(tuple(_fold(y + i - r, h, border) for i in range(k) for y in range(h)),
-                        x, torch.int64).view(k, h)
-        return sum(x.index_select(-2, rows[i]) * t[..., i] for i in range(k))
+        x = _shifted_sum(_pad(x, r, r, 0, 0, border), t, -1, border)
+        return sum(x[..., i:i + h, :] * t[..., i] for i in range(k))
     x = _pad(_planes(x), r, r, r, r, border)
     taps = taps.to(x.dtype)
     if x.device.type == "cpu" and k <= _WHOLE_KERNEL_TAPS:
