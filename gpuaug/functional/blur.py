@@ -136,8 +136,8 @@ def _filter2d(x: Tensor, kernel: Tensor, border: str = "reflect_101") -> Tensor:
     top, left = kh // 2, kw // 2
     if torch.compiler.is_compiling() and kh * kw <= _SHIFTED_TAPS:
         # one loop that Inductor fuses with what follows (the rounding): the columns padded
-        # (a copy that also computes the previous step's pixels), the rows read through a
-        # folded row index, as in ``_separable``; no padded copy of the rows, no layout
+        # (a copy that also computes the previous step's pixels once), the rows read through a
+        # folded row index (whole rows: vector loads); no padded copy of the rows, no layout
         # conversions around an external convolution. Sums in another order than oneDNN's:
         # uint8 results may differ from eager by one level at ties (Sharpen, batch 32, 224 px:
         # 33 of 4.8 M values)
@@ -168,18 +168,18 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
         # shifted multiply-adds: Inductor fuses each pass into one loop (a grouped convolution
         # stays an external call with its own layout conversions). Three passes: the rows
         # padded (a copy that also computes the previous step's pixels once: read directly,
-        # each shifted read would recompute them), the columns (``_shifted_sum``: the border
+        # each shifted read would recompute them), the columns (``_shifted_columns``: the border
         # columns from thin strips, no padded copy), the rows from that with no second padded
         # copy, a plain loop that the next pixel step fuses into (Normalize in the ImageNet
         # pipeline). Against padding before each pass: GaussianBlur 0.86x, Blur 0.71x, the
         # ImageNet pipeline 0.91x (compiled, batch 32, 224 px, two threads); rows read through a
         # folded index instead of the first copy: GaussianBlur 0.85-0.89x of this, the pipeline
         # 1.08-1.12x (a ColorJitter before the blur computed again in every shifted read).
-        # A kernel shared by the batch too: Sharpen(method="gaussian") compiled 4.3 against 37
-        # ms as a convolution
+        # A kernel shared by the batch too: Sharpen(method="gaussian") compiled 4.9-7.5 against
+        # 35-39 ms as a convolution
         t = taps.to(x.dtype)
         t = t.reshape(b, -1, 1, 1, k) if t.dim() > 1 else t
-        x = _shifted_sum(_pad(x, r, r, 0, 0, border), t, -1, border)
+        x = _shifted_columns(_pad(x, r, r, 0, 0, border), t, border)
         return sum(x[..., i:i + h, :] * t[..., i] for i in range(k))
     x = _pad(_planes(x), r, r, r, r, border)
     taps = taps.to(x.dtype)
@@ -194,25 +194,25 @@ def _separable(x: Tensor, taps: Tensor, border: str = "reflect_101") -> Tensor:
     return _grouped(_grouped(x, taps[..., None, :]), taps[..., :, None])
 
 
-def _shifted_sum(x: Tensor, t: Tensor, dim: int, border: str) -> Tensor:
-    """sum_i t[..., i] * x shifted by i - r along ``dim`` (k = 2 r + 1 taps), OpenCV's
-    ``border`` beyond the edges, traced for Inductor: the lines at least r from an edge read
-    ``x`` itself, the r lines at each edge a thin padded strip, and the three parts are written
-    into one output (a concatenation, which Inductor writes out), with no padded copy of the
-    whole of ``x``."""
+def _shifted_columns(x: Tensor, t: Tensor, border: str) -> Tensor:
+    """sum_i t[..., i] * x shifted by i - r along the columns (k = 2 r + 1 taps), OpenCV's
+    ``border`` beyond the edges, traced for Inductor: the columns at least r from an edge read
+    ``x`` itself, the r columns at each edge a thin padded strip, and the three parts are
+    written into one output (a concatenation, which Inductor writes out), with no padded copy
+    of the whole of ``x``."""
     k = t.shape[-1]
-    r, n = k // 2, x.shape[dim]
+    r, w = k // 2, x.shape[-1]
     if r == 0:
         return x * t[..., 0]
-    if n <= 2 * r:  # no inner lines: pad the whole image
-        x = _pad(x, *((r, r, 0, 0) if dim == -2 else (0, 0, r, r)), border)
-        return sum(x.narrow(dim, i, n) * t[..., i] for i in range(k))
-    inner = sum(x.narrow(dim, i, n - 2 * r) * t[..., i] for i in range(k))
-    head = _join_border(x.narrow(dim, 0, 2 * r), r, 0, dim, border)          # 3 r lines
-    tail = _join_border(x.narrow(dim, n - 2 * r, 2 * r), 0, r, dim, border)
-    head = sum(head.narrow(dim, i, r) * t[..., i] for i in range(k))
-    tail = sum(tail.narrow(dim, i, r) * t[..., i] for i in range(k))
-    return torch.cat([head, inner, tail], dim)
+    if w <= 2 * r:  # no inner columns: pad the whole image
+        x = _pad(x, 0, 0, r, r, border)
+        return sum(x[..., i:i + w] * t[..., i] for i in range(k))
+    inner = sum(x[..., i:i + w - 2 * r] * t[..., i] for i in range(k))
+    head = _join_border(x[..., :2 * r], r, 0, -1, border)          # 3 r columns
+    tail = _join_border(x[..., w - 2 * r:], 0, r, -1, border)
+    head = sum(head[..., i:i + r] * t[..., i] for i in range(k))
+    tail = sum(tail[..., i:i + r] * t[..., i] for i in range(k))
+    return torch.cat([head, inner, tail], -1)
 
 
 def _finish_like(out: Tensor, image: Tensor, batch: Tensor, single: bool) -> Tensor:
