@@ -85,11 +85,15 @@ def _pad(x: Tensor, top: int, bottom: int, left: int, right: int, border: str) -
     if x.is_floating_point() and (border == "replicate" or fits):
         return F.pad(x, (left, right, top, bottom), mode=mode)
     # a border wider than the image: fold the indices (as OpenCV does), from a cached table
-    rows = constant(tuple(_fold(i, h, border) for i in range(-top, h + bottom)), x,
+    return x.index_select(-2, _folded(h, top, bottom, border, x)).index_select(
+        -1, _folded(w, left, right, border, x))
+
+
+def _folded(n: int, before: int, after: int, border: str, like: Tensor) -> Tensor:
+    """The source index of each of ``before + n + after`` padded positions along an axis of n
+    (cv2.borderInterpolate), a cached int64 table on ``like``'s device."""
+    return constant(tuple(_fold(i, n, border) for i in range(-before, n + after)), like,
                     torch.int64)
-    cols = constant(tuple(_fold(i, w, border) for i in range(-left, w + right)), x,
-                    torch.int64)
-    return x.index_select(-2, rows).index_select(-1, cols)
 
 
 def _join_border(x: Tensor, before: int, after: int, dim: int, border: str) -> Tensor:
@@ -141,15 +145,14 @@ def _filter2d(x: Tensor, kernel: Tensor, border: str = "reflect_101") -> Tensor:
         # conversions around an external convolution. Sums in another order than oneDNN's:
         # uint8 results may differ from eager by one level at ties (Sharpen, batch 32, 224 px:
         # 33 of 4.8 M values)
-        b, c, h, w = x.shape
+        h, w = x.shape[-2:]
         k = kernel.to(x.dtype)
         k = k.reshape(k.shape[0], -1, 1, 1, kh, kw) if k.dim() > 2 else k
         x = _pad(x, 0, 0, left, kw - 1 - left, border)
-        rows = constant(tuple(_fold(y + i - top, h, border) for i in range(kh) for y in range(h)),
-                        x, torch.int64).view(kh, h)
+        rows = _folded(h, top, kh - 1 - top, border, x)   # padded row y + i: source row
         out = None
         for i in range(kh):
-            line = x.index_select(-2, rows[i])
+            line = x.index_select(-2, rows[i:i + h])
             for j in range(kw):
                 term = line[..., j:j + w] * k[..., i, j]
                 out = term if out is None else out + term
