@@ -40,12 +40,21 @@ RETAIN_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(1 << 32), "MALLOC_TRIM_THRESHOLD_
 # PyTorch's own switch: its CPU allocator aligns large blocks to 2 MB and asks for transparent huge
 # pages, so a fresh buffer page-faults once per 2 MB instead of once per 4 kB
 HUGE_PAGES = {"THP_MEM_ALLOC_ENABLE": "1"}
-ALLOCATORS = {"default": {}, "retain": RETAIN_MALLOC, "thp": HUGE_PAGES}
+# "mallopt": RETAIN_MALLOC's two thresholds set at run time, by gpuaug.retain_freed_memory()
+ALLOCATORS = {"default": {}, "retain": RETAIN_MALLOC, "thp": HUGE_PAGES, "mallopt": {}}
+_retained_by_call = False
 
 
 def restart_with_allocator(name: str, python_args: list[str]) -> None:
     """Run ``python *python_args`` again in this process's place with allocator ``name``'s
-    environment set (glibc and PyTorch read it at start-up); return at once where it is set."""
+    environment set (glibc and PyTorch read it at start-up); return at once where it is set.
+    "mallopt" needs no restart: it calls ``gpuaug.retain_freed_memory()`` here."""
+    global _retained_by_call
+    if name == "mallopt":
+        import gpuaug
+        if not gpuaug.retain_freed_memory():
+            raise SystemExit("--allocator mallopt: gpuaug.retain_freed_memory() needs Linux with glibc")
+        _retained_by_call = True
     settings = ALLOCATORS[name]
     if any(os.environ.get(k) != v for k, v in settings.items()):
         os.environ.update(settings)
@@ -54,7 +63,8 @@ def restart_with_allocator(name: str, python_args: list[str]) -> None:
 
 def allocator_label() -> str:
     keys = [k for settings in ALLOCATORS.values() for k in settings if k in os.environ]
-    return " ".join(f"{k}={os.environ[k]}" for k in keys) or "default"
+    called = ["gpuaug.retain_freed_memory()"] if _retained_by_call else []
+    return " ".join([f"{k}={os.environ[k]}" for k in keys] + called) or "default"
 
 
 LIBS = ["gpuaug", "gpuaug compiled", "kornia", "kornia compiled", "torchvision loop",
@@ -355,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allocator", choices=tuple(ALLOCATORS), default="default",
                         help="retain: restart with glibc's heap kept between calls (no page faults "
                              "on fresh buffers; see RETAIN_MALLOC); thp: restart with PyTorch's "
-                             "huge-page allocation (THP_MEM_ALLOC_ENABLE=1)")
+                             "huge-page allocation (THP_MEM_ALLOC_ENABLE=1); mallopt: retain's "
+                             "settings made at run time by gpuaug.retain_freed_memory()")
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     restart_with_allocator(args.allocator, ["-m", "gpuaug", "bench", *argv])

@@ -7,6 +7,7 @@ from .compose import __all__ as _compose
 from .conversion import to_tensor
 from .core.targets import BboxParams, KeypointParams
 from .core.transform import GeometricTransform, PixelTransform, Transform
+from .memory import retain_freed_memory
 from .transforms.blur import *  # noqa: F401,F403
 from .transforms.blur import __all__ as _blur
 from .transforms.color import *  # noqa: F401,F403
@@ -26,4 +27,4 @@ __version__ = "0.1.0"
 
 __all__ = [*_compose, *_geometric, *_crops, *_color, *_blur, *_noise, *_compression, *_dropout,
            "BboxParams", "KeypointParams", "Transform", "PixelTransform", "GeometricTransform",
-           "functional", "to_tensor"]
+           "functional", "to_tensor", "retain_freed_memory"]

@@ -47,6 +47,11 @@ def test_bench_thp_allocator_restarts_with_pytorch_huge_pages(tmp_path):
     assert data["meta"]["allocator"] == " ".join(f"{k}={v}" for k, v in HUGE_PAGES.items())
 
 
+def test_bench_mallopt_allocator_calls_retain_freed_memory(tmp_path):
+    data = _bench(tmp_path, "--allocator", "mallopt", "--no-counts")
+    assert data["meta"]["allocator"] == "gpuaug.retain_freed_memory()"
+
+
 def test_bench_rounds_interleave_libraries_and_keep_the_median(tmp_path):
     data = _bench(tmp_path, "--rounds", "3", "--libs", "gpuaug,torchvision batch*", "--no-counts")
     rows = {row["lib"]: row for row in data["rows"]}
