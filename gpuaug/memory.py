@@ -34,8 +34,9 @@ def retain_freed_memory() -> bool:
     took effect (Linux with glibc; older glibc caps the mmap threshold at 32 MB, which it then
     takes), False elsewhere (macOS, Windows, musl), where it does nothing.
 
-    On the development VM (2 cores, batch 32, 224 px) the compiled ImageNet pipeline ran 3.6-4x
-    faster with it in a fresh process (benchmarks/RESULTS.md, ``--allocator mallopt``)."""
+    On the development VM (2 cores, 224 px) a fresh process running only the compiled ImageNet
+    pipeline went from 438 to 1,868 img/s at batch 32 with it, the eager one from 515 to 559
+    (benchmarks/RESULTS.md, ``--allocator mallopt``)."""
     global _retained
     if _retained:
         return True
