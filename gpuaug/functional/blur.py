@@ -203,19 +203,16 @@ def _shifted_columns(x: Tensor, t: Tensor, border: str) -> Tensor:
     ``x`` itself, the r columns at each edge a thin padded strip, and the three parts are
     written into one output (a concatenation, which Inductor writes out), with no padded copy
     of the whole of ``x``."""
-    k = t.shape[-1]
-    r, w = k // 2, x.shape[-1]
-    if r == 0:
-        return x * t[..., 0]
-    if w <= 2 * r:  # no inner columns: pad the whole image
-        x = _pad(x, 0, 0, r, r, border)
-        return sum(x[..., i:i + w] * t[..., i] for i in range(k))
-    inner = sum(x[..., i:i + w - 2 * r] * t[..., i] for i in range(k))
+    r, w = t.shape[-1] // 2, x.shape[-1]
+
+    def taps_over(y: Tensor, width: int) -> Tensor:  # output column j reads y's j .. j + 2 r
+        return sum(y[..., i:i + width] * t[..., i] for i in range(2 * r + 1))
+
+    if w <= 2 * r or r == 0:  # no inner columns (or no border): pad the whole image
+        return taps_over(_pad(x, 0, 0, r, r, border), w)
     head = _join_border(x[..., :2 * r], r, 0, -1, border)          # 3 r columns
     tail = _join_border(x[..., w - 2 * r:], 0, r, -1, border)
-    head = sum(head[..., i:i + r] * t[..., i] for i in range(k))
-    tail = sum(tail[..., i:i + r] * t[..., i] for i in range(k))
-    return torch.cat([head, inner, tail], -1)
+    return torch.cat([taps_over(head, r), taps_over(x, w - 2 * r), taps_over(tail, r)], -1)
 
 
 def _finish_like(out: Tensor, image: Tensor, batch: Tensor, single: bool) -> Tensor:
